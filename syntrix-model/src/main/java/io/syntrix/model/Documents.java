@@ -1,0 +1,55 @@
+package io.syntrix.model;
+
+import java.util.UUID;
+
+/** Checks a client's document body before anything is written. */
+public final class Documents {
+  /** Largest accepted document, as compact JSON of its data. */
+  public static final int MAX_DOCUMENT_BYTES = 1 << 20;
+
+  private Documents() {}
+
+  /** A fresh random document id (UUIDv4 text, as the original system generates). */
+  public static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  /**
+   * Validates client data for the document {@code id} and returns it without an {@code id} field
+   * (the id lives in the path). Refuses reserved field names, an {@code id} that differs from the
+   * path or is malformed, nesting deeper than {@link Json#MAX_DEPTH}, and bodies over 1 MiB.
+   */
+  public static MapValue clientData(MapValue data, String id) {
+    for (String name : data.fields().keySet()) {
+      InvalidInputException.check(!SystemFields.RESERVED.contains(name),
+          "field '" + name + "' is reserved and set by the server");
+    }
+    Value bodyId = data.get(SystemFields.ID);
+    if (bodyId != null) {
+      InvalidInputException.check(ResourcePaths.bodyId(bodyId).equals(id),
+          "document id cannot be changed (body id " + bodyId + ", path id '" + id + "')");
+      data = MapValue.builder().putAll(data).remove(SystemFields.ID).build();
+    }
+    checkDepth(data, 1);
+    long size = Json.encodedLength(data);
+    if (size > MAX_DOCUMENT_BYTES) {
+      throw InvalidInputException.tooLarge("document is " + size + " bytes; the limit is " + MAX_DOCUMENT_BYTES);
+    }
+    return data;
+  }
+
+  private static void checkDepth(Value v, int depth) {
+    InvalidInputException.check(depth <= Json.MAX_DEPTH, "document nests deeper than " + Json.MAX_DEPTH + " levels");
+    switch (v) {
+      case MapValue m -> m.fields().values().forEach(c -> checkChild(c, depth));
+      case ArrayValue a -> a.elements().forEach(c -> checkChild(c, depth));
+      default -> { }
+    }
+  }
+
+  private static void checkChild(Value child, int depth) {
+    if (child instanceof MapValue || child instanceof ArrayValue) {
+      checkDepth(child, depth + 1);
+    }
+  }
+}

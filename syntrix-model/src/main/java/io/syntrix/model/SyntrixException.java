@@ -1,0 +1,20 @@
+package io.syntrix.model;
+
+/** Root of every error Syntrix reports on purpose; the code decides the wire response. */
+public class SyntrixException extends RuntimeException {
+  private final ErrorCode code;
+
+  public SyntrixException(ErrorCode code, String message) {
+    super(message);
+    this.code = code;
+  }
+
+  public SyntrixException(ErrorCode code, String message, Throwable cause) {
+    super(message, cause);
+    this.code = code;
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+}
