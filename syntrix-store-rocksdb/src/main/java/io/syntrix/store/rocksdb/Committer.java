@@ -1,0 +1,364 @@
+package io.syntrix.store.rocksdb;
+
+import io.syntrix.model.ChangeEvent;
+import io.syntrix.model.Document;
+import io.syntrix.model.SyntrixException;
+import io.syntrix.store.StoreException;
+import io.syntrix.store.Write;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of the store: it assigns commit sequence numbers and is the only thread that
+ * changes documents, indexes, tombstones and the change log.
+ *
+ * <p><b>Model.</b> Callers enqueue tasks (writes, retention purges) on a bounded queue. The
+ * committer thread takes every task waiting (up to {@link #MAX_GROUP}) as one group: for each
+ * write it reads the stored document (or the version an earlier write of the same group
+ * produced), applies the write semantics, and appends the document, its index deltas, its
+ * tombstone marker and one change-log entry to a single {@code WriteBatch}. The batch is
+ * written atomically; only then are {@code lastSeq} published, the futures completed, waiters
+ * signalled and listeners called, in that order.
+ *
+ * <p><b>Invariants.</b> A write that fails validation consumes no seq, so seqs are gap-free. If
+ * RocksDB refuses the batch, every write in it fails and no seq is consumed. Commit timestamps
+ * never go back: each group uses {@code max(wall clock, previous group's time)}, restored from the
+ * last change-log entry at start, so {@code updatedAt} and change-log timestamps are
+ * non-decreasing in seq order (retention relies on that).
+ *
+ * <p><b>Durability.</b> Each group is written to the WAL before acknowledging. With
+ * {@link Durability#FSYNC_EACH_COMMIT} the group write is also fsynced; with
+ * {@link Durability#FSYNC_PERIODIC} the committer fsyncs the WAL once the oldest unsynced write
+ * is {@code syncInterval} old, or when idle past that time.
+ *
+ * <p><b>Threads.</b> One named platform thread, {@code syntrix-committer}. Futures complete on
+ * it, so their dependent stages must not block. A full queue blocks the enqueuing caller
+ * (back-pressure). Closing finishes every task queued before the close, fsyncs, then stops.
+ */
+final class Committer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Committer.class);
+  static final int MAX_GROUP = 512;
+  private static final int QUEUE_CAPACITY = 16_384;
+  static final byte[] EMPTY = new byte[0];
+
+  /** Work for the committer thread. */
+  sealed interface Task permits WriteTask, PurgeTask, Stop {}
+
+  record WriteTask(Write write, CompletableFuture<ChangeEvent> result) implements Task {}
+
+  record PurgeTask(long cutoffMillis, CompletableFuture<PurgeResult> result) implements Task {}
+
+  enum Stop implements Task { INSTANCE }
+
+  private final Engine engine;
+  private final Durability durability;
+  private final long syncIntervalNanos;
+  private final BlockingQueue<Task> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final Thread thread;
+  private final WriteOptions writeOptions;
+  private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition committed = lock.newCondition();
+  private volatile int waiters;
+  private volatile boolean closed;
+
+  private volatile long lastSeq;
+  private volatile long firstSeq;
+  private long lastTimestamp;
+  /** nanoTime of the oldest write not yet fsynced, or -1. Committer thread only. */
+  private long unsyncedSince = -1;
+
+  Committer(Engine engine, RocksStoreOptions options, long lastSeq, long firstSeq, long lastTimestamp) {
+    this.engine = engine;
+    this.durability = options.durability();
+    this.syncIntervalNanos = options.syncInterval().toNanos();
+    this.lastSeq = lastSeq;
+    this.firstSeq = firstSeq;
+    this.lastTimestamp = lastTimestamp;
+    this.writeOptions = new WriteOptions().setSync(durability == Durability.FSYNC_EACH_COMMIT);
+    this.thread = Thread.ofPlatform().name("syntrix-committer").unstarted(this::run);
+    thread.start();
+  }
+
+  long lastSeq() {
+    return lastSeq;
+  }
+
+  long firstSeq() {
+    return firstSeq;
+  }
+
+  CompletableFuture<ChangeEvent> submit(Write write) {
+    CompletableFuture<ChangeEvent> result = new CompletableFuture<>();
+    enqueue(new WriteTask(write, result), result);
+    return result;
+  }
+
+  CompletableFuture<PurgeResult> purge(long cutoffMillis) {
+    CompletableFuture<PurgeResult> result = new CompletableFuture<>();
+    enqueue(new PurgeTask(cutoffMillis, result), result);
+    return result;
+  }
+
+  private void enqueue(Task task, CompletableFuture<?> result) {
+    if (closed) {
+      result.completeExceptionally(StoreException.unavailable("the store is closed", null));
+      return;
+    }
+    try {
+      queue.put(task);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result.completeExceptionally(StoreException.unavailable("interrupted while queueing a write", e));
+    }
+  }
+
+  AutoCloseable onCommit(LongConsumer listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  long awaitAfter(long afterSeq, long timeout, TimeUnit unit) throws InterruptedException {
+    if (lastSeq > afterSeq) {
+      return lastSeq;
+    }
+    long nanos = unit.toNanos(timeout);
+    lock.lock();
+    try {
+      waiters++;
+      while (lastSeq <= afterSeq && nanos > 0 && !closed) {
+        nanos = committed.awaitNanos(nanos);
+      }
+    } finally {
+      waiters--;
+      lock.unlock();
+    }
+    return lastSeq;
+  }
+
+  private void run() {
+    List<Task> group = new ArrayList<>(MAX_GROUP);
+    boolean stopping = false;
+    while (!stopping) {
+      Task first;
+      try {
+        first = unsyncedSince < 0 ? queue.take() : queue.poll(syncDelayNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        continue; // only close() stops the committer, by queueing Stop
+      }
+      if (first != null) {
+        group.add(first);
+        queue.drainTo(group, MAX_GROUP - 1);
+        int stop = group.indexOf(Stop.INSTANCE);
+        if (stop >= 0) {
+          stopping = true;
+          group.subList(stop, group.size()).clear();
+        }
+        commit(group);
+        group.clear();
+      }
+      if (unsyncedSince >= 0 && (stopping || System.nanoTime() - unsyncedSince >= syncIntervalNanos)) {
+        syncWal();
+      }
+    }
+    failRemaining();
+  }
+
+  private long syncDelayNanos() {
+    return Math.max(0, syncIntervalNanos - (System.nanoTime() - unsyncedSince));
+  }
+
+  private void syncWal() {
+    try {
+      engine.db.syncWal();
+      unsyncedSince = -1;
+    } catch (RocksDBException e) {
+      log.error("fsync of the write-ahead log failed; will retry", e);
+    }
+  }
+
+  /** Commits one group; see the class comment for the order of effects. */
+  private void commit(List<Task> group) {
+    long now = Math.max(System.currentTimeMillis(), lastTimestamp);
+    Batch batch = new Batch(lastSeq, now);
+    List<Runnable> completions = new ArrayList<>(group.size());
+    try (WriteBatch wb = new WriteBatch()) {
+      for (Task task : group) {
+        switch (task) {
+          case WriteTask w -> completions.add(batch.write(wb, w));
+          case PurgeTask p -> {
+            PurgeResult r = Retention.purge(engine, wb, batch.overlay, p.cutoffMillis(), firstSeq);
+            batch.newFirstSeq = r.firstSeqAfter();
+            completions.add(() -> p.result().complete(r));
+          }
+          case Stop s -> throw new IllegalStateException("Stop is removed before commit");
+        }
+      }
+      if (wb.count() > 0) {
+        engine.db.write(writeOptions, wb);
+      }
+    } catch (RocksDBException | RuntimeException e) {
+      log.error("commit of {} tasks failed; none of them was written", group.size(), e);
+      StoreException failure = StoreException.unavailable("the store could not commit the write: " + e.getMessage(), e);
+      for (Task task : group) {
+        failTask(task, failure);
+      }
+      return;
+    }
+    lastTimestamp = now;
+    if (batch.seq != lastSeq && durability == Durability.FSYNC_PERIODIC && unsyncedSince < 0) {
+      unsyncedSince = System.nanoTime();
+    }
+    firstSeq = batch.newFirstSeq >= 0 ? batch.newFirstSeq : firstSeq;
+    boolean advanced = batch.seq != lastSeq;
+    lastSeq = batch.seq;
+    completions.forEach(Runnable::run);
+    if (advanced) {
+      publish(batch.seq);
+    }
+  }
+
+  private void publish(long seq) {
+    if (waiters > 0) {
+      lock.lock();
+      try {
+        committed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+    for (LongConsumer l : listeners) {
+      try {
+        l.accept(seq);
+      } catch (RuntimeException e) {
+        log.warn("change-log listener failed at seq {}", seq, e);
+      }
+    }
+  }
+
+  private static void failTask(Task task, RuntimeException failure) {
+    switch (task) {
+      case WriteTask w -> w.result().completeExceptionally(failure);
+      case PurgeTask p -> p.result().completeExceptionally(failure);
+      case Stop s -> { }
+    }
+  }
+
+  private void failRemaining() {
+    StoreException closedError = StoreException.unavailable("the store is closed", null);
+    Task t;
+    while ((t = queue.poll()) != null) {
+      failTask(t, closedError);
+    }
+  }
+
+  /** The state of one group being built: next seq, commit time, documents it already changed. */
+  private final class Batch {
+    long seq;
+    final long now;
+    long newFirstSeq = -1;
+    /** Document key to the document this group left there (null: removed). */
+    final Map<ByteBuffer, Document> overlay = new HashMap<>();
+
+    Batch(long seq, long now) {
+      this.seq = seq;
+      this.now = now;
+    }
+
+    /** Adds one write to {@code wb}; returns how to complete its future once the batch is durable. */
+    Runnable write(WriteBatch wb, WriteTask task) throws RocksDBException {
+      Write w = task.write();
+      byte[] key = Keys.document(w.database(), w.path());
+      ByteBuffer slot = ByteBuffer.wrap(key);
+      Document current = overlay.containsKey(slot) ? overlay.get(slot) : engine.readDocument(key, w.path());
+      WriteApplier.Applied applied;
+      try {
+        applied = WriteApplier.apply(w, current, now);
+      } catch (SyntrixException e) {
+        return () -> task.result().completeExceptionally(e);
+      }
+      ChangeEvent event = new ChangeEvent(seq + 1, w.database(), w.path(), applied.op(), applied.before(),
+          applied.after(), now);
+      byte[] changeBytes = ChangeCodec.encode(event);
+      byte[] documentBytes = DocumentCodec.encode(applied.after());
+      // Everything is computed; from here on only RocksDB itself can fail, and that fails the group.
+      wb.put(engine.documents, key, documentBytes);
+      byte[] prefix = Keys.collectionPrefix(w.database(), w.path().collection());
+      IndexMaintainer.update(prefix, current, applied.after(), new BatchSink(wb, engine.index));
+      if (current != null && current.deleted()) {
+        wb.delete(engine.tombstones, Keys.tombstone(current.updatedAt(), key));
+      }
+      if (applied.after().deleted()) {
+        wb.put(engine.tombstones, Keys.tombstone(applied.after().updatedAt(), key), EMPTY);
+      }
+      wb.put(engine.changes, Keys.seq(event.seq()), changeBytes);
+      seq = event.seq();
+      overlay.put(slot, applied.after());
+      return () -> task.result().complete(event);
+    }
+
+  }
+
+  /** Index deltas into a write batch; a RocksDB failure here fails the whole group. */
+  static final class BatchSink implements IndexMaintainer.Sink {
+    private final WriteBatch wb;
+    private final org.rocksdb.ColumnFamilyHandle index;
+
+    BatchSink(WriteBatch wb, org.rocksdb.ColumnFamilyHandle index) {
+      this.wb = wb;
+      this.index = index;
+    }
+
+    @Override
+    public void put(byte[] key) {
+      try {
+        wb.put(index, key, EMPTY);
+      } catch (RocksDBException e) {
+        throw new IllegalStateException("cannot add an index entry to the batch", e);
+      }
+    }
+
+    @Override
+    public void delete(byte[] key) {
+      try {
+        wb.delete(index, key);
+      } catch (RocksDBException e) {
+        throw new IllegalStateException("cannot add an index removal to the batch", e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      queue.put(Stop.INSTANCE);
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    lock.lock();
+    try {
+      committed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    writeOptions.close();
+  }
+}

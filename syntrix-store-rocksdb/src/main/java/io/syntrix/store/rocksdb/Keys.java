@@ -1,0 +1,133 @@
+package io.syntrix.store.rocksdb;
+
+import io.syntrix.model.CollectionPath;
+import io.syntrix.model.DocumentPath;
+import io.syntrix.model.Value;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Key layouts of the column families. Database names, collection paths and ids never contain
+ * 0x00 (their validation forbids it), so 0x00 separates them and a database or collection is
+ * one contiguous key range: databases are isolated by construction.
+ * <pre>
+ *   documents   db 00 collection 00 id                          -> DocumentCodec
+ *   index       db 00 collection 00 field* value* id            -> (empty)
+ *   changes     seq (8 bytes, big endian)                        -> ChangeCodec
+ *   tombstones  deletedAt (8 bytes) db 00 collection 00 id       -> (empty)
+ * </pre>
+ * {@code field*} is the escaped, terminated string form and {@code value*} the
+ * {@link OrderedCode} form, both self-delimiting, so an index key splits back into its parts.
+ */
+final class Keys {
+  private Keys() {}
+
+  static byte[] collectionPrefix(String database, CollectionPath collection) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    writeCollectionPrefix(database, collection.value(), out);
+    return out.toByteArray();
+  }
+
+  private static void writeCollectionPrefix(String database, String collection, ByteArrayOutputStream out) {
+    out.writeBytes(database.getBytes(StandardCharsets.UTF_8));
+    out.write(0);
+    out.writeBytes(collection.getBytes(StandardCharsets.UTF_8));
+    out.write(0);
+  }
+
+  static byte[] document(String database, DocumentPath path) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    writeCollectionPrefix(database, path.collection().value(), out);
+    out.writeBytes(path.id().getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
+  }
+
+  /** The id part of a document key with the given collection prefix. */
+  static String idOf(byte[] documentKey, int prefixLength) {
+    return new String(documentKey, prefixLength, documentKey.length - prefixLength, StandardCharsets.UTF_8);
+  }
+
+  /** Splits a document key back into database and path. */
+  static ParsedDocumentKey parseDocument(byte[] key) {
+    int first = indexOf(key, 0);
+    int second = indexOf(key, first + 1);
+    String database = new String(key, 0, first, StandardCharsets.UTF_8);
+    String collection = new String(key, first + 1, second - first - 1, StandardCharsets.UTF_8);
+    String id = new String(key, second + 1, key.length - second - 1, StandardCharsets.UTF_8);
+    return new ParsedDocumentKey(database, new DocumentPath(collection + "/" + id));
+  }
+
+  record ParsedDocumentKey(String database, DocumentPath path) {}
+
+  private static int indexOf(byte[] key, int from) {
+    for (int i = from; i < key.length; i++) {
+      if (key[i] == 0) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("corrupt document key");
+  }
+
+  /** The prefix shared by every entry of one field's index in one collection. */
+  static byte[] indexPrefix(byte[] collectionPrefix, String field) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(collectionPrefix.length + field.length() + 2);
+    out.writeBytes(collectionPrefix);
+    OrderedCode.encodeString(field, out);
+    return out.toByteArray();
+  }
+
+  static byte[] indexEntry(byte[] indexPrefix, byte[] encodedValue, String id) {
+    byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+    byte[] key = Arrays.copyOf(indexPrefix, indexPrefix.length + encodedValue.length + idBytes.length);
+    System.arraycopy(encodedValue, 0, key, indexPrefix.length, encodedValue.length);
+    System.arraycopy(idBytes, 0, key, indexPrefix.length + encodedValue.length, idBytes.length);
+    return key;
+  }
+
+  static byte[] indexPosition(byte[] indexPrefix, Value value, String id) {
+    return indexEntry(indexPrefix, OrderedCode.encode(value), id);
+  }
+
+  /** {@code prefix} followed by one byte. */
+  static byte[] append(byte[] prefix, byte b) {
+    byte[] key = Arrays.copyOf(prefix, prefix.length + 1);
+    key[prefix.length] = b;
+    return key;
+  }
+
+  static byte[] seq(long seq) {
+    return longBytes(seq, new byte[8], 0);
+  }
+
+  static long seqOf(byte[] key) {
+    return readLong(key, 0);
+  }
+
+  static byte[] tombstone(long deletedAt, byte[] documentKey) {
+    byte[] key = new byte[8 + documentKey.length];
+    longBytes(deletedAt, key, 0);
+    System.arraycopy(documentKey, 0, key, 8, documentKey.length);
+    return key;
+  }
+
+  static byte[] longBytes(long v, byte[] into, int offset) {
+    for (int i = 7; i >= 0; i--) {
+      into[offset + i] = (byte) v;
+      v >>>= 8;
+    }
+    return into;
+  }
+
+  static long readLong(byte[] b, int offset) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b[offset + i] & 0xFF);
+    }
+    return v;
+  }
+
+  static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+}

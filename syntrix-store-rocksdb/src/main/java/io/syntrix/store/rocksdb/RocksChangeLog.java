@@ -1,0 +1,74 @@
+package io.syntrix.store.rocksdb;
+
+import io.syntrix.model.ChangeEvent;
+import io.syntrix.store.ChangeLog;
+import io.syntrix.store.ChangeLogTruncatedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.rocksdb.RocksIterator;
+
+/** The change log read side: entries live in the {@code changes} column family keyed by seq. */
+final class RocksChangeLog implements ChangeLog {
+  private final Engine engine;
+  private final Committer committer;
+
+  RocksChangeLog(Engine engine, Committer committer) {
+    this.engine = engine;
+    this.committer = committer;
+  }
+
+  @Override
+  public long lastSeq() {
+    return committer.lastSeq();
+  }
+
+  @Override
+  public long firstSeq() {
+    return committer.firstSeq();
+  }
+
+  /**
+   * Reads at most up to the published {@link #lastSeq()}, so a reader never sees an entry before
+   * its waiters and listeners could. A gap at the front means retention purged it meanwhile.
+   */
+  @Override
+  public List<ChangeEvent> read(long afterSeq, int max) {
+    long last = lastSeq();
+    long first = firstSeq();
+    if (afterSeq + 1 < first && afterSeq < last) {
+      throw new ChangeLogTruncatedException(afterSeq, first);
+    }
+    List<ChangeEvent> out = new ArrayList<>((int) Math.min(max, Math.max(0, last - afterSeq)));
+    try (RocksIterator it = engine.db.newIterator(engine.changes)) {
+      it.seek(Keys.seq(afterSeq + 1));
+      long expected = afterSeq + 1;
+      for (; it.isValid() && out.size() < max; it.next()) {
+        long seq = Keys.seqOf(it.key());
+        if (seq > last) {
+          break;
+        }
+        if (seq != expected) {
+          throw new ChangeLogTruncatedException(afterSeq, seq);
+        }
+        out.add(ChangeCodec.decode(seq, it.value()));
+        expected++;
+      }
+      if (out.isEmpty() && expected <= last) {
+        throw new ChangeLogTruncatedException(afterSeq, firstSeq());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public long awaitAfter(long afterSeq, long timeout, TimeUnit unit) throws InterruptedException {
+    return committer.awaitAfter(afterSeq, timeout, unit);
+  }
+
+  @Override
+  public AutoCloseable onCommit(LongConsumer listener) {
+    return committer.onCommit(listener);
+  }
+}

@@ -1,0 +1,189 @@
+package io.syntrix.store.rocksdb;
+
+import io.syntrix.model.CollectionPath;
+import io.syntrix.model.Document;
+import io.syntrix.model.DocumentPath;
+import io.syntrix.store.Cursor;
+import io.syntrix.store.IndexEntry;
+import io.syntrix.store.IndexRange;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Cursors over key ranges. Each holds a RocksDB iterator (an implicit snapshot taken when it
+ * opens) and is registered so that closing the store can release cursors callers forgot.
+ */
+final class RocksCursors {
+  private final Engine engine;
+  private final Set<Base<?>> open = ConcurrentHashMap.newKeySet();
+
+  RocksCursors(Engine engine) {
+    this.engine = engine;
+  }
+
+  Cursor<Document> collection(String database, CollectionPath collection, String startAfterId,
+                              boolean includeDeleted) {
+    byte[] prefix = Keys.collectionPrefix(database, collection);
+    byte[] start = startAfterId == null ? prefix
+        : Keys.append(concat(prefix, startAfterId.getBytes(StandardCharsets.UTF_8)), (byte) 0);
+    return register(new Base<Document>(engine.db.newIterator(engine.documents, new ReadOptions())) {
+      {
+        it.seek(start);
+      }
+
+      @Override
+      Document decode(byte[] key) {
+        if (!Keys.startsWith(key, prefix)) {
+          return END;
+        }
+        Document d = DocumentCodec.decode(new DocumentPath(collection.value() + "/" + Keys.idOf(key, prefix.length)),
+            it.value());
+        return d.deleted() && !includeDeleted ? null : d;
+      }
+
+      @Override
+      void advance() {
+        it.next();
+      }
+    });
+  }
+
+  Cursor<IndexEntry> index(String database, CollectionPath collection, String field, IndexRange range,
+                           boolean descending, IndexEntry startAfter) {
+    byte[] prefix = Keys.indexPrefix(Keys.collectionPrefix(database, collection), field);
+    byte[] low = lowerBound(prefix, range);
+    byte[] high = upperBound(prefix, range); // exclusive
+    byte[] after = startAfter == null ? null : Keys.indexPosition(prefix, startAfter.value(), startAfter.docId());
+    return register(new Base<IndexEntry>(engine.db.newIterator(engine.index, new ReadOptions())) {
+      {
+        if (descending) {
+          it.seekForPrev(after != null && Arrays.compareUnsigned(after, high) < 0 ? after : high);
+        } else {
+          it.seek(after != null && Arrays.compareUnsigned(after, low) > 0 ? after : low);
+        }
+      }
+
+      @Override
+      IndexEntry decode(byte[] key) {
+        boolean inside = descending ? Arrays.compareUnsigned(key, low) >= 0 : Arrays.compareUnsigned(key, high) < 0;
+        if (!inside) {
+          return END;
+        }
+        if (Arrays.equals(key, high) || (after != null && Arrays.equals(key, after))) {
+          return null; // exclusive bound or the start-after position itself
+        }
+        int[] end = new int[1];
+        var value = OrderedCode.decode(key, prefix.length, end);
+        return new IndexEntry(value, new String(key, end[0], key.length - end[0], StandardCharsets.UTF_8));
+      }
+
+      @Override
+      void advance() {
+        if (descending) {
+          it.prev();
+        } else {
+          it.next();
+        }
+      }
+    });
+  }
+
+  /** First key of the range (inclusive). */
+  private static byte[] lowerBound(byte[] prefix, IndexRange r) {
+    if (r.lower() == null) {
+      return r.upper() == null ? Keys.append(prefix, (byte) 0) : Keys.append(prefix, OrderedCode.classStart(r.upper().typeClass()));
+    }
+    byte[] encoded = concat(prefix, OrderedCode.encode(r.lower()));
+    // Ids are ASCII, so 0xFF sorts after every entry holding exactly this value.
+    return r.lowerInclusive() ? encoded : Keys.append(encoded, (byte) 0xFF);
+  }
+
+  /** End of the range (exclusive). */
+  private static byte[] upperBound(byte[] prefix, IndexRange r) {
+    if (r.upper() == null) {
+      return r.lower() == null ? Keys.append(prefix, (byte) 0xFF) : Keys.append(prefix, OrderedCode.classEnd(r.lower().typeClass()));
+    }
+    byte[] encoded = concat(prefix, OrderedCode.encode(r.upper()));
+    return r.upperInclusive() ? Keys.append(encoded, (byte) 0xFF) : encoded;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private <T> Cursor<T> register(Base<T> cursor) {
+    open.add(cursor);
+    return cursor;
+  }
+
+  void closeAll() {
+    for (Base<?> c : open) {
+      c.close();
+    }
+  }
+
+  /**
+   * Iterator plumbing: {@link #decode} turns the current key into an element, returns null to
+   * skip it, or {@link #END} when the range is over.
+   */
+  private abstract class Base<T> implements Cursor<T> {
+    @SuppressWarnings("unchecked")
+    final T END = (T) (Object) Sentinel.END;
+    final RocksIterator it;
+    private T next;
+    private boolean done;
+
+    Base(RocksIterator it) {
+      this.it = it;
+    }
+
+    abstract T decode(byte[] key);
+
+    abstract void advance();
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && !done) {
+        if (!it.isValid()) {
+          done = true;
+          break;
+        }
+        T candidate = decode(it.key());
+        if (candidate == END) {
+          done = true;
+          break;
+        }
+        advance();
+        next = candidate;
+      }
+      return next != null;
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      T t = next;
+      next = null;
+      return t;
+    }
+
+    @Override
+    public void close() {
+      if (open.remove(this)) {
+        done = true;
+        it.close();
+      }
+    }
+  }
+
+  private enum Sentinel { END }
+}

@@ -1,0 +1,87 @@
+package io.syntrix.store;
+
+import io.syntrix.model.ChangeEvent;
+import io.syntrix.model.CollectionPath;
+import io.syntrix.model.Document;
+import io.syntrix.model.DocumentPath;
+import io.syntrix.model.Filter;
+import io.syntrix.model.MapValue;
+import io.syntrix.model.SyntrixException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The storage SPI. Every write commits the document, its index entries and one change-log entry
+ * atomically and returns that entry (its {@code seq}, operation and the document before and
+ * after). {@code version} starts at 1 and grows by one on every write including a delete;
+ * {@code createdAt} is fixed at creation and {@code updatedAt} never goes back (Unix ms).
+ *
+ * <p>Databases are isolated key spaces. Every method is thread-safe; {@link #writeAsync}
+ * completes on the store's committer thread, so dependent stages must not block.
+ */
+public interface DocumentStore extends AutoCloseable {
+
+  /** The live document at {@code path}, or empty when absent or deleted. */
+  default Optional<Document> get(String database, DocumentPath path) {
+    return get(database, path, false);
+  }
+
+  /** The document at {@code path}; tombstones too when {@code includeDeleted}. */
+  Optional<Document> get(String database, DocumentPath path, boolean includeDeleted);
+
+  /** Queues a write for the committer. Failures complete the future with a {@link SyntrixException}. */
+  CompletableFuture<ChangeEvent> writeAsync(Write write);
+
+  /** Commits a write and returns its change-log entry; throws the {@link SyntrixException} it failed with. */
+  default ChangeEvent write(Write write) {
+    try {
+      return writeAsync(write).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  default Document create(String database, DocumentPath path, MapValue data) {
+    return write(new Write.Create(database, path, data)).after();
+  }
+
+  default Document replace(String database, DocumentPath path, MapValue data, List<Filter> ifMatch) {
+    return write(new Write.Replace(database, path, data, ifMatch)).after();
+  }
+
+  default Document patch(String database, DocumentPath path, MapValue data, List<Filter> ifMatch) {
+    return write(new Write.Patch(database, path, data, ifMatch)).after();
+  }
+
+  /** Soft-deletes and returns the tombstone. */
+  default Document delete(String database, DocumentPath path, List<Filter> ifMatch) {
+    return write(new Write.Delete(database, path, ifMatch)).after();
+  }
+
+  /**
+   * The documents of one collection (not of its subcollections) in id order, starting after
+   * {@code startAfterId} when it is non-null.
+   */
+  Cursor<Document> scanCollection(String database, CollectionPath collection, String startAfterId,
+                                  boolean includeDeleted);
+
+  /**
+   * Entries of the single-field index on {@code field} (a top-level data field, or
+   * {@code version}, {@code createdAt}, {@code updatedAt}) within {@code range}, in value then id
+   * order, or the reverse when {@code descending}; strictly after {@code startAfter} in scan
+   * order when it is non-null. Tombstones keep only their system-field entries.
+   */
+  Cursor<IndexEntry> scanIndex(String database, CollectionPath collection, String field, IndexRange range,
+                               boolean descending, IndexEntry startAfter);
+
+  ChangeLog changeLog();
+
+  /** Finishes queued writes, makes them durable and releases every resource. */
+  @Override
+  void close();
+}

@@ -1,0 +1,33 @@
+package io.syntrix.store;
+
+import io.syntrix.model.DocumentPath;
+import io.syntrix.model.ErrorCode;
+import io.syntrix.model.SyntrixException;
+
+/** A write or read the store refused or could not carry out; the code maps onto the wire error. */
+public class StoreException extends SyntrixException {
+  public StoreException(ErrorCode code, String message) {
+    super(code, message);
+  }
+
+  public StoreException(ErrorCode code, String message, Throwable cause) {
+    super(code, message, cause);
+  }
+
+  public static StoreException notFound(String database, DocumentPath path) {
+    return new StoreException(ErrorCode.NOT_FOUND, "document '" + path + "' not found in database '" + database + "'");
+  }
+
+  public static StoreException alreadyExists(String database, DocumentPath path) {
+    return new StoreException(ErrorCode.CONFLICT, "document '" + path + "' already exists in database '" + database + "'");
+  }
+
+  public static StoreException preconditionFailed(String database, DocumentPath path) {
+    return new StoreException(ErrorCode.PRECONDITION_FAILED,
+        "ifMatch precondition failed for document '" + path + "' in database '" + database + "'");
+  }
+
+  public static StoreException unavailable(String message, Throwable cause) {
+    return new StoreException(ErrorCode.UNAVAILABLE, message, cause);
+  }
+}
