@@ -37,10 +37,12 @@ final class RocksCursors {
       }
 
       @Override
+      boolean inRange(byte[] key) {
+        return Keys.startsWith(key, prefix);
+      }
+
+      @Override
       Document decode(byte[] key) {
-        if (!Keys.startsWith(key, prefix)) {
-          return END;
-        }
         Document d = DocumentCodec.decode(new DocumentPath(collection.value() + "/" + Keys.idOf(key, prefix.length)),
             it.value());
         return d.deleted() && !includeDeleted ? null : d;
@@ -69,11 +71,12 @@ final class RocksCursors {
       }
 
       @Override
+      boolean inRange(byte[] key) {
+        return descending ? Arrays.compareUnsigned(key, low) >= 0 : Arrays.compareUnsigned(key, high) < 0;
+      }
+
+      @Override
       IndexEntry decode(byte[] key) {
-        boolean inside = descending ? Arrays.compareUnsigned(key, low) >= 0 : Arrays.compareUnsigned(key, high) < 0;
-        if (!inside) {
-          return END;
-        }
         if (Arrays.equals(key, high) || (after != null && Arrays.equals(key, after))) {
           return null; // exclusive bound or the start-after position itself
         }
@@ -130,12 +133,10 @@ final class RocksCursors {
   }
 
   /**
-   * Iterator plumbing: {@link #decode} turns the current key into an element, returns null to
-   * skip it, or {@link #END} when the range is over.
+   * Iterator plumbing: the range is over at the first key not {@link #inRange}; {@link #decode}
+   * turns a key in range into an element, or null to skip it.
    */
   private abstract class Base<T> implements Cursor<T> {
-    @SuppressWarnings("unchecked")
-    final T END = (T) (Object) Sentinel.END;
     final RocksIterator it;
     private T next;
     private boolean done;
@@ -143,6 +144,8 @@ final class RocksCursors {
     Base(RocksIterator it) {
       this.it = it;
     }
+
+    abstract boolean inRange(byte[] key);
 
     abstract T decode(byte[] key);
 
@@ -155,13 +158,13 @@ final class RocksCursors {
           done = true;
           break;
         }
-        T candidate = decode(it.key());
-        if (candidate == END) {
+        byte[] key = it.key();
+        if (!inRange(key)) {
           done = true;
           break;
         }
+        next = decode(key);
         advance();
-        next = candidate;
       }
       return next != null;
     }
@@ -184,6 +187,4 @@ final class RocksCursors {
       }
     }
   }
-
-  private enum Sentinel { END }
 }

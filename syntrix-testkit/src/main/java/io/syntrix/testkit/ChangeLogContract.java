@@ -1,0 +1,112 @@
+package io.syntrix.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syntrix.model.ChangeEvent;
+import io.syntrix.model.ChangeEvent.Op;
+import io.syntrix.store.Write;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The change log: one entry per committed write, gap-free seqs, reads from any seq, tailing without polling. */
+public abstract class ChangeLogContract extends StoreContractSupport {
+
+  @Test
+  void everyCommittedWriteAppendsOneEntryAndFailedWritesNone() {
+    store.create(DB, path("c/a"), json("{\"x\":1}"));
+    try {
+      store.create(DB, path("c/a"), json("{\"x\":2}"));
+    } catch (RuntimeException expected) {
+      // conflict: must not consume a seq
+    }
+    store.patch(DB, path("c/a"), json("{\"x\":3}"), List.of());
+    store.delete(DB, path("c/a"), List.of());
+    store.create("db2", path("c/b"), json("{}"));
+    List<ChangeEvent> log = store.changeLog().read(0, 100);
+    assertThat(log).extracting(ChangeEvent::seq).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(log).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.UPDATE, Op.DELETE, Op.CREATE);
+    assertThat(log).extracting(ChangeEvent::database).containsExactly(DB, DB, DB, "db2");
+    assertThat(log.get(1).before().data()).isEqualTo(json("{\"x\":1}"));
+    assertThat(log.get(1).after().data()).isEqualTo(json("{\"x\":3}"));
+    assertThat(log.get(2).after().deleted()).isTrue();
+    assertThat(log.get(2).after().version()).isEqualTo(3);
+    assertThat(log).extracting(ChangeEvent::timestamp).isSorted();
+    assertThat(store.changeLog().lastSeq()).isEqualTo(4);
+    assertThat(store.changeLog().firstSeq()).isEqualTo(1);
+  }
+
+  @Test
+  void readsStartAnywhereAndStopAtMax() {
+    for (int i = 0; i < 20; i++) {
+      store.create(DB, path("c/d" + i), json("{}"));
+    }
+    assertThat(store.changeLog().read(7, 5)).extracting(ChangeEvent::seq).containsExactly(8L, 9L, 10L, 11L, 12L);
+    assertThat(store.changeLog().read(18, 100)).extracting(ChangeEvent::seq).containsExactly(19L, 20L);
+    assertThat(store.changeLog().read(20, 100)).isEmpty();
+    assertThat(store.changeLog().read(0, 100).get(4).path()).isEqualTo(path("c/d4"));
+  }
+
+  @Test
+  void awaitBlocksUntilTheNextCommit() throws Exception {
+    store.create(DB, path("c/a"), json("{}"));
+    assertThat(store.changeLog().awaitAfter(1, 50, TimeUnit.MILLISECONDS)).as("times out").isEqualTo(1);
+    Thread writer = Thread.ofPlatform().start(() -> {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      store.create(DB, path("c/b"), json("{}"));
+    });
+    long started = System.nanoTime();
+    assertThat(store.changeLog().awaitAfter(1, 10, TimeUnit.SECONDS)).isEqualTo(2);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(5_000);
+    writer.join();
+  }
+
+  @Test
+  void listenersHearEveryCommitInOrderUntilClosed() throws Exception {
+    List<Long> heard = new CopyOnWriteArrayList<>();
+    CountDownLatch three = new CountDownLatch(3);
+    AutoCloseable registration = store.changeLog().onCommit(seq -> {
+      heard.add(seq);
+      three.countDown();
+    });
+    for (int i = 0; i < 3; i++) {
+      store.write(new Write.Create(DB, path("c/d" + i), json("{}")));
+    }
+    assertThat(three.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(heard).containsExactly(1L, 2L, 3L);
+    registration.close();
+    store.create(DB, path("c/after"), json("{}"));
+    assertThat(heard).hasSize(3);
+  }
+
+  @Test
+  void aTailerSeesEveryEntryExactlyOnceWhileWritesFlow() throws Exception {
+    int total = 500;
+    List<Long> seen = new CopyOnWriteArrayList<>();
+    Thread tailer = Thread.ofPlatform().start(() -> {
+      long position = 0;
+      try {
+        while (position < total) {
+          store.changeLog().awaitAfter(position, 5, TimeUnit.SECONDS);
+          for (ChangeEvent e : store.changeLog().read(position, 64)) {
+            seen.add(e.seq());
+            position = e.seq();
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    for (int i = 0; i < total; i++) {
+      store.writeAsync(new Write.Create(DB, path("c/d" + i), json("{}")));
+    }
+    tailer.join(30_000);
+    assertThat(seen).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, total).boxed().toList());
+  }
+}

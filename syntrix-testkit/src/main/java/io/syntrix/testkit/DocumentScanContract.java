@@ -1,0 +1,171 @@
+package io.syntrix.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syntrix.model.CollectionPath;
+import io.syntrix.model.Document;
+import io.syntrix.model.IntegerValue;
+import io.syntrix.model.StringValue;
+import io.syntrix.model.Value;
+import io.syntrix.model.Values;
+import io.syntrix.store.IndexEntry;
+import io.syntrix.store.IndexRange;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Collection scans and single-field index scans: id order, start-after positions, ranges with
+ * inclusive and exclusive bounds in both directions, type bracketing, and index entries kept in
+ * step with the documents.
+ */
+public abstract class DocumentScanContract extends StoreContractSupport {
+  private static final CollectionPath ITEMS = CollectionPath.of("items");
+
+  private List<String> ids(IndexRange range, boolean descending, IndexEntry startAfter) {
+    return drain(store.scanIndex(DB, ITEMS, "v", range, descending, startAfter)).stream().map(IndexEntry::docId).toList();
+  }
+
+  private void put(String id, String json) {
+    store.create(DB, ITEMS.document(id), json(json));
+  }
+
+  @Test
+  void collectionScanIsInIdOrderAndSkipsSubcollectionsAndTombstones() {
+    put("b", "{}");
+    put("a", "{}");
+    put("c", "{}");
+    put("ab", "{}");
+    store.create(DB, path("items/a/sub/x"), json("{}"));
+    store.create(DB, path("itemsX/z"), json("{}"));
+    store.delete(DB, ITEMS.document("c"), List.of());
+    assertThat(drain(store.scanCollection(DB, ITEMS, null, false)).stream().map(Document::id))
+        .containsExactly("a", "ab", "b");
+    assertThat(drain(store.scanCollection(DB, ITEMS, null, true)).stream().map(Document::id))
+        .containsExactly("a", "ab", "b", "c");
+    assertThat(drain(store.scanCollection(DB, ITEMS, "a", false)).stream().map(Document::id))
+        .containsExactly("ab", "b");
+    assertThat(drain(store.scanCollection(DB, ITEMS, "aa", false)).stream().map(Document::id))
+        .containsExactly("ab", "b");
+    assertThat(drain(store.scanCollection(DB, CollectionPath.of("items/a/sub"), null, false))).hasSize(1);
+  }
+
+  @Test
+  void equalityFindsIntegersAndDoublesAlike() {
+    put("i", "{\"v\":1}");
+    put("d", "{\"v\":1.0}");
+    put("s", "{\"v\":\"1\"}");
+    put("two", "{\"v\":2}");
+    assertThat(ids(IndexRange.equalTo(IntegerValue.of(1)), false, null)).containsExactly("d", "i");
+    assertThat(ids(IndexRange.equalTo(Value.of(1.0)), false, null)).containsExactly("d", "i");
+    assertThat(ids(IndexRange.equalTo(new StringValue("1")), false, null)).containsExactly("s");
+  }
+
+  @Test
+  void rangesHonourInclusiveAndExclusiveBoundsInBothDirections() {
+    for (int i = 0; i < 10; i++) {
+      put("d" + i, "{\"v\":" + i + "}");
+    }
+    assertThat(ids(IndexRange.between(Value.of(2), true, Value.of(5), false), false, null))
+        .containsExactly("d2", "d3", "d4");
+    assertThat(ids(IndexRange.between(Value.of(2), false, Value.of(5), true), false, null))
+        .containsExactly("d3", "d4", "d5");
+    assertThat(ids(IndexRange.between(Value.of(2), false, Value.of(5), true), true, null))
+        .containsExactly("d5", "d4", "d3");
+    assertThat(ids(IndexRange.between(Value.of(1.5), true, Value.of(3.5), true), true, null))
+        .containsExactly("d3", "d2");
+    assertThat(ids(IndexRange.greaterThan(Value.of(7)), false, null)).containsExactly("d8", "d9");
+    assertThat(ids(IndexRange.atMost(Value.of(1)), true, null)).containsExactly("d1", "d0");
+  }
+
+  @Test
+  void rangesAreTypeBracketed() {
+    put("n", "{\"v\":null}");
+    put("f", "{\"v\":false}");
+    put("t", "{\"v\":true}");
+    put("neg", "{\"v\":-3.5}");
+    put("zero", "{\"v\":0}");
+    put("s", "{\"v\":\"abc\"}");
+    put("empty", "{\"v\":\"\"}");
+    put("arr", "{\"v\":[1]}");
+    put("map", "{\"v\":{\"a\":1}}");
+    put("none", "{\"w\":1}");
+    assertThat(ids(IndexRange.lessThan(Value.of(1)), false, null)).containsExactly("neg", "zero");
+    assertThat(ids(IndexRange.atLeast(Value.of(-100)), false, null)).containsExactly("neg", "zero");
+    assertThat(ids(IndexRange.greaterThan(new StringValue("")), false, null)).containsExactly("s");
+    assertThat(ids(IndexRange.atMost(Value.of(true)), false, null)).containsExactly("f", "t");
+    assertThat(ids(IndexRange.equalTo(Value.nullValue()), false, null)).containsExactly("n");
+    assertThat(drain(store.scanIndex(DB, ITEMS, "v", IndexRange.ALL, false, null)).stream().map(IndexEntry::docId))
+        .as("every indexed scalar in D4 order; arrays, maps and missing fields are not indexed")
+        .containsExactly("n", "f", "t", "neg", "zero", "empty", "s");
+  }
+
+  @Test
+  void indexOrderMatchesTheD4OrderOfValues() {
+    String[] values = {"-9007199254740993", "-9007199254740992.0", "-1.5", "-1", "-0.0", "0", "1e-300", "0.5", "1",
+        "9007199254740992", "9007199254740993", "9.2e18", "9223372036854775807", "1e300", "\"\"", "\"a\"", "\"a\\u0000\"",
+        "\"ab\"", "\"\\uffff\"", "\"\\ud83d\\ude00\""};
+    for (int i = 0; i < values.length; i++) {
+      put("x" + i, "{\"v\":" + values[i] + "}");
+    }
+    List<IndexEntry> entries = drain(store.scanIndex(DB, ITEMS, "v", IndexRange.ALL, false, null));
+    assertThat(entries).hasSize(values.length);
+    for (int i = 1; i < entries.size(); i++) {
+      assertThat(Values.compare(entries.get(i - 1).value(), entries.get(i).value()))
+          .as("%s before %s", entries.get(i - 1), entries.get(i)).isLessThanOrEqualTo(0);
+    }
+    Document big = store.get(DB, ITEMS.document("x12")).orElseThrow();
+    assertThat(Values.equal(big.data().get("v"), entries.get(12).value())).isTrue();
+  }
+
+  @Test
+  void startAfterContinuesStrictlyAfterThePositionWithTiesBrokenById() {
+    put("a", "{\"v\":1}");
+    put("b", "{\"v\":1}");
+    put("c", "{\"v\":1}");
+    put("d", "{\"v\":2}");
+    IndexEntry atB = new IndexEntry(Value.of(1), "b");
+    assertThat(ids(IndexRange.ALL, false, atB)).containsExactly("c", "d");
+    assertThat(ids(IndexRange.ALL, true, atB)).containsExactly("a");
+    assertThat(ids(IndexRange.equalTo(Value.of(1)), false, atB)).containsExactly("c");
+    assertThat(ids(IndexRange.atLeast(Value.of(2)), false, atB)).containsExactly("d");
+  }
+
+  @Test
+  void indexEntriesFollowUpdatesThatChangeOrRemoveAField() {
+    put("a", "{\"v\":1,\"other\":\"x\"}");
+    store.patch(DB, ITEMS.document("a"), json("{\"v\":5}"), List.of());
+    assertThat(ids(IndexRange.equalTo(Value.of(1)), false, null)).isEmpty();
+    assertThat(ids(IndexRange.equalTo(Value.of(5)), false, null)).containsExactly("a");
+    store.replace(DB, ITEMS.document("a"), json("{\"other\":\"y\"}"), List.of());
+    assertThat(ids(IndexRange.ALL, false, null)).as("field removed by replace").isEmpty();
+    store.patch(DB, ITEMS.document("a"), json("{\"v\":[1,2]}"), List.of());
+    assertThat(ids(IndexRange.ALL, false, null)).as("became an array").isEmpty();
+    store.patch(DB, ITEMS.document("a"), json("{\"v\":\"s\"}"), List.of());
+    assertThat(ids(IndexRange.ALL, false, null)).containsExactly("a");
+    store.delete(DB, ITEMS.document("a"), List.of());
+    assertThat(ids(IndexRange.ALL, false, null)).as("tombstones drop their data fields").isEmpty();
+    assertThat(drain(store.scanIndex(DB, ITEMS, "other", IndexRange.ALL, false, null))).isEmpty();
+  }
+
+  @Test
+  void systemFieldsAreIndexedAndTombstonesKeepThem() {
+    put("a", "{}");
+    put("b", "{}");
+    store.patch(DB, ITEMS.document("b"), json("{\"x\":1}"), List.of());
+    store.delete(DB, ITEMS.document("a"), List.of());
+    assertThat(drain(store.scanIndex(DB, ITEMS, "version", IndexRange.equalTo(Value.of(2)), false, null)))
+        .extracting(IndexEntry::docId).containsExactly("a", "b");
+    assertThat(drain(store.scanIndex(DB, ITEMS, "version", IndexRange.equalTo(Value.of(1)), false, null))).isEmpty();
+    assertThat(drain(store.scanIndex(DB, ITEMS, "updatedAt", IndexRange.ALL, true, null))).hasSize(2);
+    assertThat(drain(store.scanIndex(DB, ITEMS, "createdAt", IndexRange.ALL, false, null))).hasSize(2);
+  }
+
+  @Test
+  void indexScansDoNotCrossCollectionsOrDatabases() {
+    put("a", "{\"v\":1}");
+    store.create(DB, path("items/a/sub/s"), json("{\"v\":1}"));
+    store.create("other", ITEMS.document("b"), json("{\"v\":1}"));
+    store.create(DB, path("itemsB/c"), json("{\"v\":1}"));
+    assertThat(ids(IndexRange.ALL, false, null)).containsExactly("a");
+  }
+}
