@@ -74,7 +74,8 @@ public interface DocumentStore extends AutoCloseable {
    * Entries of the single-field index on {@code field} (a top-level data field, or
    * {@code version}, {@code createdAt}, {@code updatedAt}) within {@code range}, in value then id
    * order, or the reverse when {@code descending}; strictly after {@code startAfter} in scan
-   * order when it is non-null. Tombstones keep only their system-field entries.
+   * order when it is non-null. Every top-level value is indexed (arrays and maps as whole values);
+   * a document without the field has no entry. Tombstones keep only their system-field entries.
    */
   Cursor<IndexEntry> scanIndex(String database, CollectionPath collection, String field, IndexRange range,
                                boolean descending, IndexEntry startAfter);

@@ -13,8 +13,6 @@ public record IndexRange(Value lower, boolean lowerInclusive, Value upper, boole
   public static final IndexRange ALL = new IndexRange(null, true, null, true);
 
   public IndexRange {
-    InvalidInputException.check(lower == null || lower.typeClass().isScalar(), "index bounds must be scalars");
-    InvalidInputException.check(upper == null || upper.typeClass().isScalar(), "index bounds must be scalars");
     InvalidInputException.check(lower == null || upper == null || lower.typeClass() == upper.typeClass(),
         "index bounds must be of one type class");
   }

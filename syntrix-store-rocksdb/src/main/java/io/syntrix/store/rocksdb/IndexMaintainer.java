@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Maintains the automatic single-field indexes as {@code update(old, new)}: null old is an
- * insert, null new a removal. Every top-level scalar data field and the system fields
- * {@code version}, {@code createdAt} and {@code updatedAt} get one entry per document; arrays
- * and maps are not indexed (queries on them scan). Entries whose field and value did not change
+ * insert, null new a removal. Every top-level data field (scalars, and arrays and maps as whole
+ * values, so that ordering by such a field needs no sort) and the system fields
+ * {@code version}, {@code createdAt} and {@code updatedAt} get one entry per document. Entries
+ * whose field and value did not change
  * are left alone, so a write touches only the keys it must.
  *
  * <p>Idempotent: applying the same {@code (old, new)} twice leaves the same keys, which is what
@@ -50,9 +51,7 @@ final class IndexMaintainer {
   static Map<String, byte[]> entries(Document d) {
     Map<String, byte[]> out = new HashMap<>(d.data().size() * 2 + 6);
     for (Map.Entry<String, Value> e : d.data().fields().entrySet()) {
-      if (OrderedCode.isIndexable(e.getValue())) {
-        out.put(e.getKey(), OrderedCode.encode(e.getValue()));
-      }
+      out.put(e.getKey(), OrderedCode.encode(e.getValue()));
     }
     out.put(SystemFields.VERSION, OrderedCode.encode(IntegerValue.of(d.version())));
     out.put(SystemFields.CREATED_AT, OrderedCode.encode(IntegerValue.of(d.createdAt())));

@@ -1,18 +1,23 @@
 package io.syntrix.store.rocksdb;
 
+import io.syntrix.model.ArrayValue;
 import io.syntrix.model.BooleanValue;
 import io.syntrix.model.DoubleValue;
 import io.syntrix.model.IntegerValue;
+import io.syntrix.model.MapValue;
 import io.syntrix.model.NullValue;
 import io.syntrix.model.StringValue;
 import io.syntrix.model.TypeClass;
 import io.syntrix.model.Value;
+import io.syntrix.model.Values;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Order-preserving, self-delimiting byte encoding of scalar values for index keys: unsigned
- * byte order of two encodings equals the D4 order of the values ({@code Values.compare}).
+ * Order-preserving, self-delimiting byte encoding of values for index keys: unsigned byte order
+ * of two encodings equals the D4 order of the values ({@code Values.compare}).
  *
  * <p>Layout: one type tag, then the value.
  * <pre>
@@ -21,7 +26,11 @@ import java.nio.charset.StandardCharsets;
  *   number  0x30  [8 bytes: the double nearest to the value, sign-flipped big endian]
  *                 [2 bytes: exact long minus that double, biased by 0x8000]
  *   string  0x40  [UTF-8 with 0x00 escaped as 00 FF] 00 01
+ *   array   0x50  [element]* 00
+ *   map     0x60  [01 key-string value]* 00     (entries sorted by key code point)
  * </pre>
+ * Every tag is above 0x00, so an array or map that is a prefix of another sorts first, as D4's
+ * element-wise order wants; the 01 before each map entry keeps {@code {}} before {@code {"": x}}.
  * Integers and doubles share one encoding, so {@code 1} and {@code 1.0} meet in an equality
  * lookup. The 2-byte correction keeps longs beyond 2^53 exact: the nearest double is monotone in
  * the long, and the remainder is at most 512 in magnitude. UTF-8 byte order is code point order.
@@ -33,13 +42,13 @@ final class OrderedCode {
   static final byte TRUE = 0x21;
   static final byte NUMBER = 0x30;
   static final byte STRING = 0x40;
+  static final byte ARRAY = 0x50;
+  static final byte MAP = 0x60;
+  private static final byte END = 0x00;
+  private static final byte ENTRY = 0x01;
   private static final int NUMBER_LENGTH = 11;
 
   private OrderedCode() {}
-
-  static boolean isIndexable(Value v) {
-    return v.typeClass().isScalar();
-  }
 
   /** First tag byte of a type class. */
   static byte classStart(TypeClass c) {
@@ -48,7 +57,8 @@ final class OrderedCode {
       case BOOLEAN -> FALSE;
       case NUMBER -> NUMBER;
       case STRING -> STRING;
-      default -> throw new IllegalArgumentException("not indexed: " + c);
+      case ARRAY -> ARRAY;
+      case MAP -> MAP;
     };
   }
 
@@ -67,7 +77,24 @@ final class OrderedCode {
         out.write(STRING);
         encodeString(s.value(), out);
       }
-      default -> throw new IllegalArgumentException("not indexed: " + v.typeClass());
+      case ArrayValue a -> {
+        out.write(ARRAY);
+        for (Value e : a.elements()) {
+          encode(e, out);
+        }
+        out.write(END);
+      }
+      case MapValue m -> {
+        out.write(MAP);
+        List<String> keys = new ArrayList<>(m.fields().keySet());
+        keys.sort(Values::compareStrings);
+        for (String key : keys) {
+          out.write(ENTRY);
+          encodeString(key, out);
+          encode(m.get(key), out);
+        }
+        out.write(END);
+      }
     }
   }
 
@@ -130,24 +157,50 @@ final class OrderedCode {
         return decodeNumber(key, pos + 1);
       }
       case STRING -> {
-        ByteArrayOutputStream utf8 = new ByteArrayOutputStream();
+        return new StringValue(decodeString(key, pos + 1, end));
+      }
+      case ARRAY -> {
+        List<Value> elements = new ArrayList<>();
         int i = pos + 1;
-        while (true) {
-          byte b = key[i];
-          if (b == 0) {
-            if (key[i + 1] == 1) {
-              end[0] = i + 2;
-              return new StringValue(utf8.toString(StandardCharsets.UTF_8));
-            }
-            utf8.write(0);
-            i += 2;
-          } else {
-            utf8.write(b);
-            i++;
-          }
+        while (key[i] != END) {
+          elements.add(decode(key, i, end));
+          i = end[0];
         }
+        end[0] = i + 1;
+        return new ArrayValue(elements);
+      }
+      case MAP -> {
+        MapValue.Builder fields = MapValue.builder();
+        int i = pos + 1;
+        while (key[i] == ENTRY) {
+          String name = decodeString(key, i + 1, end);
+          fields.put(name, decode(key, end[0], end));
+          i = end[0];
+        }
+        end[0] = i + 1;
+        return fields.build();
       }
       default -> throw new IllegalStateException("corrupt index key: unknown type tag " + tag);
+    }
+  }
+
+  /** Decodes an escaped, terminated string starting at {@code pos}. */
+  static String decodeString(byte[] key, int pos, int[] end) {
+    ByteArrayOutputStream utf8 = new ByteArrayOutputStream();
+    int i = pos;
+    while (true) {
+      byte b = key[i];
+      if (b == 0) {
+        if (key[i + 1] == 1) {
+          end[0] = i + 2;
+          return utf8.toString(StandardCharsets.UTF_8);
+        }
+        utf8.write(0);
+        i += 2;
+      } else {
+        utf8.write(b);
+        i++;
+      }
     }
   }
 

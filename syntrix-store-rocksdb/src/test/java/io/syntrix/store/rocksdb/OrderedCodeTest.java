@@ -2,9 +2,11 @@ package io.syntrix.store.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syntrix.model.ArrayValue;
 import io.syntrix.model.BooleanValue;
 import io.syntrix.model.DoubleValue;
 import io.syntrix.model.IntegerValue;
+import io.syntrix.model.MapValue;
 import io.syntrix.model.NullValue;
 import io.syntrix.model.StringValue;
 import io.syntrix.model.Value;
@@ -15,7 +17,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Byte order of encodings must equal the D4 order of values, checked against {@link Values#compare}. */
+/** Byte order of encodings must equal the D4 order of values (scalars, arrays, maps), checked against {@link Values#compare}. */
 class OrderedCodeTest {
   private static final long SEED = Long.getLong("seed", System.nanoTime());
 
@@ -24,7 +26,7 @@ class OrderedCodeTest {
     Random random = new Random(SEED);
     List<Value> values = new ArrayList<>(edgeValues());
     for (int i = 0; i < 3000; i++) {
-      values.add(randomScalar(random));
+      values.add(randomValue(random, 0));
     }
     for (int i = 0; i < values.size(); i++) {
       for (int j = 0; j < 40; j++) {
@@ -42,7 +44,7 @@ class OrderedCodeTest {
     Random random = new Random(SEED);
     List<Value> values = new ArrayList<>(edgeValues());
     for (int i = 0; i < 2000; i++) {
-      values.add(randomScalar(random));
+      values.add(randomValue(random, 0));
     }
     for (Value v : values) {
       byte[] encoded = OrderedCode.encode(v);
@@ -92,6 +94,26 @@ class OrderedCodeTest {
       case 5 -> new DoubleValue((double) ((1L << (40 + r.nextInt(23))) + r.nextInt(2048) - 1024));
       default -> new StringValue(randomString(r));
     };
+  }
+
+  /** Scalars mostly, and arrays and maps of them up to three levels deep. */
+  private static Value randomValue(Random r, int depth) {
+    int kind = depth >= 3 ? 0 : r.nextInt(10);
+    if (kind == 8) {
+      List<Value> elements = new ArrayList<>();
+      for (int i = r.nextInt(4); i > 0; i--) {
+        elements.add(randomValue(r, depth + 1));
+      }
+      return new ArrayValue(elements);
+    }
+    if (kind == 9) {
+      MapValue.Builder m = MapValue.builder();
+      for (int i = r.nextInt(4); i > 0; i--) {
+        m.put(randomString(r), randomValue(r, depth + 1));
+      }
+      return m.build();
+    }
+    return randomScalar(r);
   }
 
   private static long finiteBits(Random r) {
