@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,8 +26,13 @@ import java.util.Map;
 public final class Json {
   public static final int MAX_DEPTH = 20;
 
+  // Characters outside the BMP (emoji) are written as their 4 UTF-8 bytes rather than as two
+  // escaped surrogates of 6 bytes each (Jackson's default): output stays as compact as the
+  // client's input, and the 1 MiB limit measured by encodedLength means the same for emoji as
+  // for ASCII. Lone surrogates, which JSON escapes can carry, are still written escaped.
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
       .build();
 
   private Json() {}
