@@ -5,23 +5,32 @@ package io.syntrix.model;
  * code ({@code {"code","message"}}); the REST layer never invents its own.
  */
 public enum ErrorCode {
-  BAD_REQUEST(400),
-  UNAUTHORIZED(401),
-  FORBIDDEN(403),
-  NOT_FOUND(404),
-  CONFLICT(409),
-  PRECONDITION_FAILED(412),
-  PAYLOAD_TOO_LARGE(413),
-  UNAVAILABLE(503),
-  INTERNAL_ERROR(500);
+  BAD_REQUEST(400, "BAD_REQUEST"),
+  UNAUTHORIZED(401, "UNAUTHORIZED"),
+  FORBIDDEN(403, "FORBIDDEN"),
+  NOT_FOUND(404, "NOT_FOUND"),
+  METHOD_NOT_ALLOWED(405, "METHOD_NOT_ALLOWED"),
+  CONFLICT(409, "CONFLICT"),
+  PRECONDITION_FAILED(412, "PRECONDITION_FAILED"),
+  PAYLOAD_TOO_LARGE(413, "REQUEST_TOO_LARGE"),
+  RATE_LIMITED(429, "RATE_LIMITED"),
+  INTERNAL_ERROR(500, "INTERNAL_ERROR"),
+  UNAVAILABLE(503, "UNAVAILABLE");
 
   private final int httpStatus;
+  private final String wireCode;
 
-  ErrorCode(int httpStatus) {
+  ErrorCode(int httpStatus, String wireCode) {
     this.httpStatus = httpStatus;
+    this.wireCode = wireCode;
   }
 
   public int httpStatus() {
     return httpStatus;
+  }
+
+  /** The {@code code} of the JSON error body (the original system's names, which the SDK knows). */
+  public String wireCode() {
+    return wireCode;
   }
 }

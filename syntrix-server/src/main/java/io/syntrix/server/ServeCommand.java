@@ -1,9 +1,12 @@
 package io.syntrix.server;
 
+import io.syntrix.gateway.GatewayOptions;
+import io.syntrix.gateway.GatewayServer;
+import io.syntrix.model.SyntrixException;
 import io.syntrix.store.rocksdb.RocksDocumentStore;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -12,40 +15,75 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code syntrix serve}: runs standalone on the embedded store until SIGTERM or SIGINT, then
- * closes the store (queued writes finish and the WAL is fsynced).
- *
- * <p>For now it opens the store and reports readiness; the HTTP server joins with the REST work.
+ * {@code syntrix serve}: runs standalone (HTTP gateway on the embedded store) until SIGTERM or
+ * SIGINT. Shutdown order: stop accepting requests and let those in flight finish, then close
+ * the store (queued writes commit and the WAL is fsynced), then stop Vert.x.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start Syntrix standalone on the embedded store.")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
-  @Option(names = "--data-dir", defaultValue = "${env:SYNTRIX_DATA_DIR:-./data}",
-      description = "Directory of the embedded store (env SYNTRIX_DATA_DIR; default ${DEFAULT-VALUE}).")
-  Path dataDir;
+  @Option(names = "--config", description = "YAML configuration file.")
+  Path config;
 
-  @Option(names = "--port", defaultValue = "${env:SYNTRIX_PORT:-8080}",
-      description = "HTTP port (env SYNTRIX_PORT; default ${DEFAULT-VALUE}).")
-  int port;
+  @Option(names = "--host", description = "Interface to listen on (env SYNTRIX_HOST; default 0.0.0.0).")
+  String host;
 
-  @Option(names = "--retention", defaultValue = "${env:SYNTRIX_RETENTION:-P30D}",
-      description = "How long tombstones and change-log entries are kept, ISO-8601 (default ${DEFAULT-VALUE}).")
-  Duration retention;
+  @Option(names = "--port", description = "HTTP port (env SYNTRIX_PORT; default 8080; 0 picks a free port).")
+  String port;
+
+  @Option(names = "--data-dir", description = "Directory of the embedded store (env SYNTRIX_DATA_DIR; default ./data).")
+  String dataDir;
+
+  @Option(names = "--retention", description = "How long tombstones and change-log entries are kept, ISO-8601 (env SYNTRIX_RETENTION; default P30D).")
+  String retention;
+
+  @Option(names = "--durability", description = "periodic (fsync the WAL every 100 ms) or each-commit (env SYNTRIX_DURABILITY; default periodic).")
+  String durability;
 
   @Override
   public Integer call() throws InterruptedException {
-    RocksStoreOptions options = RocksStoreOptions.defaults(dataDir.toAbsolutePath().normalize()).withRetention(retention);
-    RocksDocumentStore store = RocksDocumentStore.open(options);
+    ServerConfig settings;
+    try {
+      settings = ServerConfig.defaults();
+      if (config != null) {
+        settings = settings.withFile(config);
+      }
+      settings = settings.withEnvironment(System.getenv()).with(host, port, dataDir, retention, durability);
+    } catch (SyntrixException e) {
+      System.err.println("syntrix: " + e.getMessage());
+      return 2;
+    }
+    RocksStoreOptions storeOptions = RocksStoreOptions.defaults(settings.dataDir().toAbsolutePath().normalize())
+        .withRetention(settings.retention()).withDurability(settings.durability());
+    RocksDocumentStore store = RocksDocumentStore.open(storeOptions);
+    Vertx vertx = Vertx.vertx();
+    GatewayServer gateway = new GatewayServer(vertx,
+        GatewayOptions.defaults().withHost(settings.host()).withPort(settings.port()), store);
+    int boundPort;
+    try {
+      boundPort = gateway.start().await();
+    } catch (RuntimeException e) {
+      log.error("cannot listen on {}:{}", settings.host(), settings.port(), e);
+      store.close();
+      vertx.close().await();
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("syntrix-shutdown").unstarted(() -> {
       log.info("shutting down");
+      try {
+        gateway.shutdown(10).toCompletionStage().toCompletableFuture().join();
+      } catch (RuntimeException e) {
+        log.warn("HTTP shutdown did not complete cleanly", e);
+      }
       store.close();
+      vertx.close().toCompletionStage().toCompletableFuture().join();
       stopped.countDown();
     }));
     // The line scripts and tests wait for.
-    System.out.println("Syntrix ready: store at " + options.directory() + ", change log at seq "
-        + store.changeLog().lastSeq());
+    System.out.println("Syntrix ready on http://" + settings.host() + ":" + boundPort + " (store at "
+        + storeOptions.directory() + ", change log at seq " + store.changeLog().lastSeq() + ")");
     System.out.flush();
     stopped.await();
     return 0;

@@ -3,47 +3,80 @@ package io.syntrix.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syntrix.model.DocumentPath;
-import io.syntrix.model.MapValue;
 import io.syntrix.store.rocksdb.RocksDocumentStore;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs {@code syntrix serve} as its own process, the way the launcher does, and stops it with SIGTERM. */
+/**
+ * Runs {@code syntrix serve} as its own process, the way the launcher does: it answers over
+ * HTTP, stops on SIGTERM, and leaves a store that opens again with the data in it.
+ */
 class ServeCommandTest {
   @TempDir
   Path dir;
 
   @Test
-  void servesUntilSigtermThenReleasesTheStore() throws Exception {
+  void servesHttpUntilSigtermThenReleasesTheStore() throws Exception {
     Path data = dir.resolve("data");
-    try (RocksDocumentStore store = RocksDocumentStore.open(RocksStoreOptions.defaults(data))) {
-      store.create("default", DocumentPath.of("c/d"), MapValue.EMPTY);
-    }
+    Path config = dir.resolve("syntrix.yaml");
+    // The file sets the data dir; the flag beats the file for the port, the host comes from the file.
+    Files.writeString(config, "server:\n  host: 127.0.0.1\n  port: 1\nstorage:\n  dataDir: " + data + "\n");
     String java = ProcessHandle.current().info().command().orElse("java");
     Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), SyntrixMain.class.getName(), "serve", "--data-dir", data.toString())
+        "-cp", System.getProperty("java.class.path"), SyntrixMain.class.getName(), "serve",
+        "--config", config.toString(), "--port", "0")
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
-      assertThat(line).startsWith("Syntrix ready").contains("seq 1");
+      assertThat(line).startsWith("Syntrix ready on http://127.0.0.1:").contains(data.toString());
+      Matcher m = Pattern.compile(":(\\d+) ").matcher(line);
+      assertThat(m.find()).isTrue();
+      String base = "http://127.0.0.1:" + m.group(1);
+      HttpClient http = HttpClient.newHttpClient();
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base
+              + "/api/v1/databases/default/documents/notes"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"n1\",\"text\":\"hello\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).isEqualTo(201);
+      HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(base
+          + "/api/v1/databases/default/documents/notes/n1")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(read.body()).contains("\"text\":\"hello\"");
       process.destroy(); // SIGTERM
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     } finally {
       process.destroyForcibly();
     }
-    // The store was closed cleanly: it opens again (RocksDB's lock is free) with the data intact.
     try (RocksDocumentStore store = RocksDocumentStore.open(RocksStoreOptions.defaults(data))) {
-      assertThat(store.get("default", DocumentPath.of("c/d"))).isPresent();
-      assertThat(store.changeLog().read(0, 10)).hasSize(1);
-      assertThat(List.of(store.changeLog().lastSeq())).containsExactly(1L);
+      assertThat(store.get("default", DocumentPath.of("notes/n1"))).isPresent();
+      assertThat(store.changeLog().lastSeq()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void invalidSettingsAreReportedAndExitWithStatus2() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        SyntrixMain.class.getName(), "serve", "--port", "99999", "--data-dir", dir.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(output).contains("port must be 0..65535");
   }
 }

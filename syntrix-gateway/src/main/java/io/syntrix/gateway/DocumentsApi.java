@@ -1,0 +1,126 @@
+package io.syntrix.gateway;
+
+import io.syntrix.gateway.RequestPolicy.Action;
+import io.syntrix.gateway.RequestPolicy.Operation;
+import io.syntrix.model.ChangeEvent;
+import io.syntrix.model.CollectionPath;
+import io.syntrix.model.DocumentPath;
+import io.syntrix.model.Documents;
+import io.syntrix.model.Filter;
+import io.syntrix.model.MapValue;
+import io.syntrix.model.ResourcePaths;
+import io.syntrix.model.SystemFields;
+import io.syntrix.model.Value;
+import io.syntrix.store.DocumentStore;
+import io.syntrix.store.StoreException;
+import io.syntrix.store.Write;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code /api/v1/databases/{db}/documents/{path...}}: GET, POST (create in a collection), PUT
+ * (replace or create), PATCH (shallow merge), DELETE (soft). Responses are flattened documents.
+ *
+ * <p>Threads: parsing and validation run on the event loop; reads run on a worker; writes are
+ * queued on the store's committer and answered when their future completes.
+ */
+final class DocumentsApi {
+  static final String PREFIX = "/api/v1/databases/:db/documents/*";
+  private static final Set<String> UPDATE_KEYS = Set.of("doc", "ifMatch");
+  private static final Set<String> DELETE_KEYS = Set.of("ifMatch");
+
+  private final DocumentStore store;
+  private final RequestPolicy policy;
+  private final GatewayMetrics metrics;
+
+  DocumentsApi(DocumentStore store, RequestPolicy policy, GatewayMetrics metrics) {
+    this.store = store;
+    this.policy = policy;
+    this.metrics = metrics;
+  }
+
+  void mount(Router router) {
+    router.get(PREFIX).handler(Handlers.named("documents.get", this::get));
+    router.post(PREFIX).handler(Handlers.named("documents.create", this::create));
+    router.put(PREFIX).handler(Handlers.named("documents.replace", this::replace));
+    router.patch(PREFIX).handler(Handlers.named("documents.patch", this::patch));
+    router.delete(PREFIX).handler(Handlers.named("documents.delete", this::delete));
+  }
+
+  /** The path after {@code /documents/}, taken from the raw request path. */
+  private static String pathOf(RoutingContext ctx) {
+    String raw = ctx.request().path();
+    int at = raw.indexOf("/documents/");
+    return at < 0 ? "" : raw.substring(at + "/documents/".length());
+  }
+
+  private String database(RoutingContext ctx) {
+    return policy.resolveDatabase(ctx, ctx.pathParam("db"));
+  }
+
+  private void get(RoutingContext ctx) {
+    String db = database(ctx);
+    DocumentPath path = DocumentPath.of(pathOf(ctx));
+    policy.authorize(ctx, db, new Operation(Action.GET, path.value()));
+    Handlers.respond(ctx, ctx.vertx().executeBlocking(() -> store.get(db, path)
+        .orElseThrow(() -> StoreException.notFound(db, path))), d -> Responses.json(ctx, 200, d.toFlat()));
+  }
+
+  private void create(RoutingContext ctx) {
+    String db = database(ctx);
+    CollectionPath collection = CollectionPath.of(pathOf(ctx));
+    MapValue body = Bodies.object(ctx);
+    Value bodyId = body.get(SystemFields.ID);
+    String id = bodyId == null ? Documents.newId() : ResourcePaths.bodyId(bodyId);
+    DocumentPath path = collection.document(id);
+    policy.authorize(ctx, db, new Operation(Action.CREATE, path.value()));
+    commit(ctx, new Write.Create(db, path, body), 201);
+  }
+
+  private void replace(RoutingContext ctx) {
+    String db = database(ctx);
+    DocumentPath path = DocumentPath.of(pathOf(ctx));
+    MapValue body = Bodies.object(ctx);
+    Bodies.onlyKeys(body, UPDATE_KEYS, "the request body");
+    MapValue doc = Bodies.requiredObject(body, "doc");
+    List<Filter> ifMatch = Filter.listFromValue(body.get("ifMatch"));
+    policy.authorize(ctx, db, new Operation(Action.UPDATE, path.value()));
+    commit(ctx, new Write.Replace(db, path, doc, ifMatch), 200);
+  }
+
+  private void patch(RoutingContext ctx) {
+    String db = database(ctx);
+    DocumentPath path = DocumentPath.of(pathOf(ctx));
+    MapValue body = Bodies.object(ctx);
+    Bodies.onlyKeys(body, UPDATE_KEYS, "the request body");
+    MapValue doc = Bodies.requiredObject(body, "doc");
+    List<Filter> ifMatch = Filter.listFromValue(body.get("ifMatch"));
+    policy.authorize(ctx, db, new Operation(Action.UPDATE, path.value()));
+    commit(ctx, new Write.Patch(db, path, doc, ifMatch), 200);
+  }
+
+  private void delete(RoutingContext ctx) {
+    String db = database(ctx);
+    DocumentPath path = DocumentPath.of(pathOf(ctx));
+    MapValue body = Bodies.optionalObject(ctx);
+    Bodies.onlyKeys(body, DELETE_KEYS, "the request body");
+    List<Filter> ifMatch = Filter.listFromValue(body.get("ifMatch"));
+    policy.authorize(ctx, db, new Operation(Action.DELETE, path.value()));
+    commit(ctx, new Write.Delete(db, path, ifMatch), 204);
+  }
+
+  private void commit(RoutingContext ctx, Write write, int status) {
+    Future<ChangeEvent> committed = Future.fromCompletionStage(store.writeAsync(write), ctx.vertx().getOrCreateContext());
+    Handlers.respond(ctx, committed, event -> {
+      metrics.documentWritten(event.op());
+      if (status == 204) {
+        Responses.noContent(ctx);
+      } else {
+        Responses.json(ctx, status, event.after().toFlat());
+      }
+    });
+  }
+}

@@ -1,0 +1,66 @@
+package io.syntrix.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.syntrix.model.ChangeEvent;
+import io.syntrix.store.DocumentStore;
+import io.vertx.ext.web.RoutingContext;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The gateway's Prometheus metrics: request counts and latencies by route, documents written by
+ * operation, the change-log position, and what queries cost. Served at {@code /metrics}.
+ */
+final class GatewayMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<ChangeEvent.Op, Counter> written = new EnumMap<>(ChangeEvent.Op.class);
+  private final Counter examined;
+  private final Counter indexEntries;
+
+  GatewayMetrics(DocumentStore store) {
+    for (ChangeEvent.Op op : ChangeEvent.Op.values()) {
+      written.put(op, Counter.builder("syntrix.documents.written").description("Documents committed, by operation")
+          .tag("op", op.wireName()).register(registry));
+    }
+    Gauge.builder("syntrix.changelog.seq", store, s -> s.changeLog().lastSeq())
+        .description("Highest committed change-log seq").register(registry);
+    examined = Counter.builder("syntrix.query.documents.examined")
+        .description("Documents read and evaluated by queries, matching or not").register(registry);
+    indexEntries = Counter.builder("syntrix.query.index.entries")
+        .description("Index entries read by queries").register(registry);
+  }
+
+  /** First handler of the chain: times the request and records it under its route once it ends. */
+  void time(RoutingContext ctx) {
+    long started = System.nanoTime();
+    ctx.addEndHandler(ignored -> {
+      String route = ctx.get(Handlers.ROUTE);
+      Timer.builder("syntrix.http.server.requests")
+          .description("HTTP requests by route and status")
+          .tag("method", ctx.request().method().name())
+          .tag("route", route == null ? "unmatched" : route)
+          .tag("status", Integer.toString(ctx.response().getStatusCode()))
+          .publishPercentileHistogram()
+          .register(registry)
+          .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    });
+    ctx.next();
+  }
+
+  void documentWritten(ChangeEvent.Op op) {
+    written.get(op).increment();
+  }
+
+  void queryRan(long documentsExamined, long indexEntriesRead) {
+    examined.increment(documentsExamined);
+    indexEntries.increment(indexEntriesRead);
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+}
