@@ -1,0 +1,239 @@
+package io.syntrix.gateway;
+
+import static io.syntrix.gateway.TestServer.docs;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syntrix.model.ArrayValue;
+import io.syntrix.model.BooleanValue;
+import io.syntrix.model.IntegerValue;
+import io.syntrix.model.MapValue;
+import io.syntrix.model.StringValue;
+import io.syntrix.model.Value;
+import io.syntrix.store.rocksdb.RocksStoreOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Replication pull and push over HTTP: commit order, deletes, checkpoints, conflicts. */
+class ReplicationApiTest {
+  private static final String PULL = "/replication/v1/databases/default/pull?collection=";
+  private static final String PUSH = "/replication/v1/databases/default/push";
+  @TempDir
+  Path dir;
+  TestServer server;
+  final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+
+  private TestServer start() {
+    Clock clock = new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+    };
+    server = new TestServer(RocksStoreOptions.defaults(dir), clock);
+    return server;
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private record Pulled(List<MapValue> documents, String checkpoint) {
+    List<String> ids() {
+      return documents.stream().map(d -> ((StringValue) d.get("id")).value()).toList();
+    }
+  }
+
+  private Pulled pull(String collection, String checkpoint, int limit) {
+    var r = server.get(PULL + collection + "&checkpoint=" + checkpoint + "&limit=" + limit);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    MapValue body = r.object();
+    List<MapValue> documents = new ArrayList<>();
+    for (Value v : ((ArrayValue) body.get("documents")).elements()) {
+      documents.add((MapValue) v);
+    }
+    return new Pulled(documents, ((StringValue) body.get("checkpoint")).value());
+  }
+
+  @Test
+  void pullReturnsChangesInCommitOrderIncludingDeletesOncePerDocument() {
+    start();
+    server.post(docs("default", "notes"), "{\"id\":\"b\",\"n\":1}");
+    server.post(docs("default", "notes"), "{\"id\":\"a\",\"n\":1}");
+    server.post(docs("default", "other"), "{\"id\":\"x\"}");
+    server.post(docs("default", "notes/a/sub"), "{\"id\":\"s\"}");
+    server.post(docs("elsewhere", "notes"), "{\"id\":\"z\"}");
+    server.patch(docs("default", "notes/b"), "{\"doc\":{\"n\":2}}");
+    server.delete(docs("default", "notes/a"), null);
+
+    Pulled all = pull("notes", "0", 0);
+    assertThat(all.ids()).containsExactly("b", "a");
+    assertThat(all.documents().get(0).get("n")).isEqualTo(IntegerValue.of(2));
+    assertThat(all.documents().get(1).get("deleted")).isEqualTo(BooleanValue.TRUE);
+    assertThat(all.documents().get(1).get("version")).isEqualTo(IntegerValue.of(2));
+    assertThat(all.checkpoint()).isEqualTo("7");
+
+    assertThat(pull("notes", all.checkpoint(), 0).documents()).isEmpty();
+    server.patch(docs("default", "notes/b"), "{\"doc\":{\"n\":3}}");
+    Pulled next = pull("notes", all.checkpoint(), 0);
+    assertThat(next.ids()).containsExactly("b");
+    assertThat(next.checkpoint()).isEqualTo("8");
+  }
+
+  @Test
+  void pagesWithALimitNeitherSkipNorRepeat() {
+    start();
+    for (int i = 0; i < 25; i++) {
+      server.post(docs("default", "notes"), "{\"id\":\"d" + i + "\"}");
+      server.post(docs("default", "noise"), "{\"id\":\"n" + i + "\"}");
+    }
+    List<String> seen = new ArrayList<>();
+    String checkpoint = "0";
+    for (int round = 0; round < 10; round++) {
+      Pulled page = pull("notes", checkpoint, 10);
+      assertThat(page.documents().size()).isLessThanOrEqualTo(10);
+      seen.addAll(page.ids());
+      checkpoint = page.checkpoint();
+      if (page.documents().isEmpty()) {
+        break;
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      expected.add("d" + i);
+    }
+    assertThat(seen).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aForeignCheckpointFromTheGoServerStartsOverInsteadOfLoopingForever() {
+    start();
+    server.post(docs("default", "notes"), "{\"id\":\"a\"}");
+    Pulled pulled = pull("notes", Long.toString(System.currentTimeMillis()), 0);
+    assertThat(pulled.ids()).containsExactly("a");
+    assertThat(pulled.checkpoint()).isEqualTo("1");
+  }
+
+  @Test
+  void aCheckpointOlderThanRetentionGetsASnapshotThenTheLog() {
+    start();
+    for (int i = 0; i < 5; i++) {
+      server.post(docs("default", "notes"), "{\"id\":\"d" + i + "\"}");
+    }
+    server.delete(docs("default", "notes/d1"), null);
+    now.set(now.get().plus(Duration.ofDays(31)));
+    server.store.purgeExpired();
+    server.post(docs("default", "notes"), "{\"id\":\"late\"}");
+    server.store.purgeExpired(); // the store's clock is 31 days ahead: d1's tombstone and the whole log are gone
+
+    Pulled first = pull("notes", "2", 2);
+    assertThat(first.ids()).containsExactly("d0", "d2");
+    assertThat(first.checkpoint()).isEqualTo("7~d2");
+    Pulled second = pull("notes", first.checkpoint(), 2);
+    assertThat(second.ids()).containsExactly("d3", "d4");
+    Pulled third = pull("notes", second.checkpoint(), 2);
+    assertThat(third.ids()).containsExactly("late");
+    assertThat(third.checkpoint()).isEqualTo("7");
+    assertThat(pull("notes", third.checkpoint(), 2).documents()).isEmpty();
+  }
+
+  @Test
+  void pullRejectsBadParameters() {
+    start();
+    assertThat(server.get("/replication/v1/databases/default/pull?checkpoint=0").status()).isEqualTo(400);
+    assertThat(server.get(PULL + "notes").status()).isEqualTo(400);
+    assertThat(server.get(PULL + "notes&checkpoint=abc").status()).isEqualTo(400);
+    assertThat(server.get(PULL + "notes&checkpoint=-1").status()).isEqualTo(400);
+    assertThat(server.get(PULL + "notes&checkpoint=0&limit=1001").status()).isEqualTo(400);
+    assertThat(server.get(PULL + "notes/x&checkpoint=0").status()).isEqualTo(400);
+  }
+
+  @Test
+  void pushAppliesChangesAndReturnsConflictsWithTheServerCopy() {
+    start();
+    server.post(docs("default", "notes"), "{\"id\":\"a\",\"v\":\"server\"}");
+    server.patch(docs("default", "notes/a"), "{\"doc\":{\"v\":\"server2\"}}"); // version 2
+    var r = server.post(PUSH, """
+        {"collection":"notes","changes":[
+          {"action":"create","document":{"id":"new","v":"client"}},
+          {"action":"update","document":{"id":"a","v":"stale","version":1}},
+          {"action":"delete","document":{"id":"unknown"}}
+        ]}""");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<Value> conflicts = ((ArrayValue) r.object().get("conflicts")).elements();
+    assertThat(conflicts).hasSize(1);
+    MapValue conflict = (MapValue) conflicts.get(0);
+    assertThat(conflict.get("id")).isEqualTo(new StringValue("a"));
+    assertThat(conflict.get("v")).isEqualTo(new StringValue("server2"));
+    assertThat(conflict.get("version")).isEqualTo(IntegerValue.of(2));
+    assertThat(server.get(docs("default", "notes/new")).object().get("v")).isEqualTo(new StringValue("client"));
+    assertThat(server.store.get("default", io.syntrix.model.DocumentPath.of("notes/unknown"), true))
+        .as("a delete of an unknown id creates nothing").isEmpty();
+
+    var ok = server.post(PUSH, """
+        {"collection":"notes","changes":[
+          {"action":"update","document":{"id":"a","v":"client","version":2,"updatedAt":5}},
+          {"action":"delete","document":{"id":"new","version":1}}
+        ]}""");
+    assertThat(((ArrayValue) ok.object().get("conflicts")).elements()).isEmpty();
+    MapValue a = server.get(docs("default", "notes/a")).object();
+    assertThat(a.get("v")).isEqualTo(new StringValue("client"));
+    assertThat(a.get("version")).isEqualTo(IntegerValue.of(3));
+    assertThat(server.get(docs("default", "notes/new")).status()).isEqualTo(404);
+  }
+
+  @Test
+  void pushRejectsMalformedBatchesWithoutApplyingAnyChange() {
+    start();
+    String[] bodies = {
+        "{\"collection\":\"notes\",\"changes\":[]}",
+        "{\"collection\":\"notes\"}",
+        "{\"changes\":[{\"document\":{\"id\":\"a\"}}]}",
+        "{\"collection\":\"notes\",\"changes\":[{\"document\":{\"id\":\"a\"}},{\"document\":{\"x\":1}}]}",
+        "{\"collection\":\"notes\",\"changes\":[{\"document\":{\"id\":\"a\",\"version\":\"1\"}}]}",
+        "{\"collection\":\"notes\",\"changes\":[{\"document\":{\"id\":\"a\"},\"extra\":1}]}",
+        "{\"collection\":\"notes/x\",\"changes\":[{\"document\":{\"id\":\"a\"}}]}",
+    };
+    for (String body : bodies) {
+      var r = server.post(PUSH, body);
+      assertThat(r.status()).as(body).isEqualTo(400);
+      assertThat(r.errorCode()).isEqualTo("BAD_REQUEST");
+    }
+    assertThat(server.store.changeLog().lastSeq()).isZero();
+  }
+
+  @Test
+  void pushAcceptsBodiesUpTo10MiBAndRefusesLarger() {
+    start();
+    StringBuilder changes = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      changes.append(i == 0 ? "" : ",").append("{\"document\":{\"id\":\"d").append(i).append("\",\"pad\":\"")
+          .append("x".repeat(900_000)).append("\"}}");
+    }
+    var ok = server.post(PUSH, "{\"collection\":\"notes\",\"changes\":[" + changes + "]}");
+    assertThat(ok.status()).as("3.6 MB is over the 1 MiB limit of other endpoints but fine for push").isEqualTo(200);
+    var tooBig = server.post(PUSH, "{\"collection\":\"notes\",\"changes\":[{\"document\":{\"id\":\"x\",\"pad\":\""
+        + "x".repeat(11 << 20) + "\"}}]}");
+    assertThat(tooBig.status()).isEqualTo(413);
+  }
+}
