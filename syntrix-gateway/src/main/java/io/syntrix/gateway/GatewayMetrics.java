@@ -16,6 +16,8 @@ import java.util.Map;
  * operation, the change-log position, and what queries cost. Served at {@code /metrics}.
  */
 final class GatewayMetrics {
+  /** Access log: one structured line per request, off unless its logger is enabled. */
+  private static final org.slf4j.Logger access = org.slf4j.LoggerFactory.getLogger("syntrix.access");
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<ChangeEvent.Op, Counter> written = new EnumMap<>(ChangeEvent.Op.class);
   private final Counter examined;
@@ -39,6 +41,12 @@ final class GatewayMetrics {
     long started = System.nanoTime();
     ctx.addEndHandler(ignored -> {
       String route = ctx.get(Handlers.ROUTE);
+      long nanos = System.nanoTime() - started;
+      if (access.isInfoEnabled()) {
+        access.atInfo().addKeyValue("method", ctx.request().method().name()).addKeyValue("path", ctx.request().path())
+            .addKeyValue("route", route).addKeyValue("status", ctx.response().getStatusCode())
+            .addKeyValue("ms", nanos / 1e6).addKeyValue("requestId", RequestIds.of(ctx)).log("request");
+      }
       Timer.builder("syntrix.http.server.requests")
           .description("HTTP requests by route and status")
           .tag("method", ctx.request().method().name())
@@ -46,7 +54,7 @@ final class GatewayMetrics {
           .tag("status", Integer.toString(ctx.response().getStatusCode()))
           .publishPercentileHistogram()
           .register(registry)
-          .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+          .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     });
     ctx.next();
   }
