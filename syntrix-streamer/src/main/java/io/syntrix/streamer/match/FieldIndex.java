@@ -44,7 +44,7 @@ final class FieldIndex {
     return contains;
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   TreeMap<Value, Bucket> range(FilterOp op, TypeClass typeClass, boolean create) {
     if (ranges == null) {
       if (!create) {
