@@ -125,6 +125,7 @@ public final class InProcessStreamer implements Streamer {
       }
       session = new GatewaySession(this, gatewayId, handler, options.queueCapacity());
       sessions.put(gatewayId, session);
+      session.depthGauge = metrics.queueDepth(session); // after the old stream's gauge left
     } finally {
       lock.unlock();
     }
@@ -208,10 +209,17 @@ public final class InProcessStreamer implements Streamer {
           matcher.remove(s.registration);
         }
       }
-      sessions.remove(session.gatewayId(), session);
+      forget(session);
       subscriptionCount = matcher.size();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Drops a stream from the gateway table (if it is still the gateway's current one) and its gauge. Under the match lock. */
+  private void forget(GatewaySession session) {
+    if (sessions.remove(session.gatewayId(), session)) {
+      metrics.remove(session.depthGauge);
     }
   }
 
@@ -245,7 +253,7 @@ public final class InProcessStreamer implements Streamer {
     for (SessionSubscription s : session.subscriptions.values()) {
       matcher.remove(s.registration);
     }
-    sessions.remove(session.gatewayId(), session);
+    forget(session);
     subscriptionCount = matcher.size();
   }
 
@@ -256,7 +264,7 @@ public final class InProcessStreamer implements Streamer {
     long started = System.nanoTime();
     MapValue before = flat(change.before());
     MapValue after = flat(change.liveAfter());
-    String collection = change.path().collection().value();
+    String collection = Event.collectionOf(change);
     int matched = 0;
     lock.lock();
     try {
