@@ -82,6 +82,15 @@ public interface DocumentStore extends AutoCloseable {
 
   ChangeLog changeLog();
 
+  /** The server's own records (users, databases, tokens, rules). */
+  SystemStore system();
+
+  /**
+   * Removes every document, tombstone and index entry of {@code database} at once, without
+   * change-log entries (the database itself is going away). Returns how many documents went.
+   */
+  long dropDatabase(String database);
+
   /** Finishes queued writes, makes them durable and releases every resource. */
   @Override
   void close();

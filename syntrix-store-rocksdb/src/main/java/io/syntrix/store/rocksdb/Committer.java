@@ -58,11 +58,13 @@ final class Committer implements AutoCloseable {
   static final byte[] EMPTY = new byte[0];
 
   /** Work for the committer thread. */
-  sealed interface Task permits WriteTask, PurgeTask, Stop {}
+  sealed interface Task permits WriteTask, PurgeTask, DropTask, Stop {}
 
   record WriteTask(Write write, CompletableFuture<ChangeEvent> result) implements Task {}
 
   record PurgeTask(long cutoffMillis, CompletableFuture<PurgeResult> result) implements Task {}
+
+  record DropTask(String database, CompletableFuture<Long> result) implements Task {}
 
   enum Stop implements Task { INSTANCE }
 
@@ -113,6 +115,12 @@ final class Committer implements AutoCloseable {
   CompletableFuture<PurgeResult> purge(long cutoffMillis) {
     CompletableFuture<PurgeResult> result = new CompletableFuture<>();
     enqueue(new PurgeTask(cutoffMillis, result), result);
+    return result;
+  }
+
+  CompletableFuture<Long> dropDatabase(String database) {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    enqueue(new DropTask(database, result), result);
     return result;
   }
 
@@ -170,7 +178,7 @@ final class Committer implements AutoCloseable {
           stopping = true;
           group.subList(stop, group.size()).clear();
         }
-        commit(group);
+        commitSplittingAtDrops(group);
         group.clear();
       }
       if (unsyncedSince >= 0 && (stopping || System.nanoTime() - unsyncedSince >= syncIntervalNanos)) {
@@ -193,6 +201,35 @@ final class Committer implements AutoCloseable {
     }
   }
 
+  /**
+   * A drop removes whole key ranges, which the per-group overlay of documents cannot see through:
+   * it commits on its own, between the writes queued before and after it.
+   */
+  private void commitSplittingAtDrops(List<Task> group) {
+    int from = 0;
+    for (int i = 0; i < group.size(); i++) {
+      if (group.get(i) instanceof DropTask drop) {
+        if (i > from) {
+          commit(group.subList(from, i));
+        }
+        runDrop(drop);
+        from = i + 1;
+      }
+    }
+    if (from < group.size()) {
+      commit(group.subList(from, group.size()));
+    }
+  }
+
+  private void runDrop(DropTask drop) {
+    try {
+      drop.result().complete(Retention.dropDatabase(engine, drop.database(), writeOptions));
+    } catch (RocksDBException | RuntimeException e) {
+      log.error("dropping database {} failed", drop.database(), e);
+      drop.result().completeExceptionally(StoreException.unavailable("cannot drop database " + drop.database(), e));
+    }
+  }
+
   /** Commits one group; see the class comment for the order of effects. */
   private void commit(List<Task> group) {
     long now = Math.max(System.currentTimeMillis(), lastTimestamp);
@@ -207,6 +244,7 @@ final class Committer implements AutoCloseable {
             batch.newFirstSeq = r.firstSeqAfter();
             completions.add(() -> p.result().complete(r));
           }
+          case DropTask d -> throw new IllegalStateException("drops commit on their own");
           case Stop s -> throw new IllegalStateException("Stop is removed before commit");
         }
       }
@@ -256,6 +294,7 @@ final class Committer implements AutoCloseable {
     switch (task) {
       case WriteTask w -> w.result().completeExceptionally(failure);
       case PurgeTask p -> p.result().completeExceptionally(failure);
+      case DropTask d -> d.result().completeExceptionally(failure);
       case Stop s -> { }
     }
   }

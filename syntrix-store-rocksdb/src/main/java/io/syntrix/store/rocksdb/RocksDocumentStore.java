@@ -44,6 +44,7 @@ public final class RocksDocumentStore implements DocumentStore {
   private final Committer committer;
   private final RocksChangeLog changeLog;
   private final RocksCursors cursors;
+  private final RocksSystemStore system;
   private final ScheduledExecutorService retention;
   private final Clock clock;
 
@@ -70,6 +71,7 @@ public final class RocksDocumentStore implements DocumentStore {
     this.committer = new Committer(engine, options, lastSeq, firstSeq, lastTimestamp);
     this.changeLog = new RocksChangeLog(engine, committer);
     this.cursors = new RocksCursors(engine);
+    this.system = new RocksSystemStore(engine);
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
         r -> Thread.ofPlatform().name("syntrix-retention").daemon().unstarted(r));
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -128,6 +130,17 @@ public final class RocksDocumentStore implements DocumentStore {
     return changeLog;
   }
 
+  @Override
+  public io.syntrix.store.SystemStore system() {
+    return system;
+  }
+
+  @Override
+  public long dropDatabase(String database) {
+    ResourcePaths.requireDatabase(database);
+    return committer.dropDatabase(database).join();
+  }
+
   /**
    * Purges tombstones and change-log entries older than the retention period as of now, by the
    * store's clock; returns what the (first) run removed.
@@ -161,6 +174,7 @@ public final class RocksDocumentStore implements DocumentStore {
     retention.shutdownNow();
     committer.close();
     cursors.closeAll();
+    system.close();
     engine.close();
     log.info("closed store at {}", options.directory());
   }
