@@ -64,11 +64,20 @@ public interface DocumentStore extends AutoCloseable {
   }
 
   /**
-   * The documents of one collection (not of its subcollections) in id order, starting after
-   * {@code startAfterId} when it is non-null.
+   * The documents of one collection (not of its subcollections) in ascending id order, starting
+   * after {@code startAfterId} when it is non-null.
+   */
+  default Cursor<Document> scanCollection(String database, CollectionPath collection, String startAfterId,
+                                          boolean includeDeleted) {
+    return scanCollection(database, collection, startAfterId, includeDeleted, false);
+  }
+
+  /**
+   * The documents of one collection (not of its subcollections) in id order, or the reverse when
+   * {@code descending}; strictly after {@code startAfterId} in scan order when it is non-null.
    */
   Cursor<Document> scanCollection(String database, CollectionPath collection, String startAfterId,
-                                  boolean includeDeleted);
+                                  boolean includeDeleted, boolean descending);
 
   /**
    * Entries of the single-field index on {@code field} (a top-level data field, or

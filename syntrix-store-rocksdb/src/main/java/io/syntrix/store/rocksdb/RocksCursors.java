@@ -27,13 +27,17 @@ final class RocksCursors {
   }
 
   Cursor<Document> collection(String database, CollectionPath collection, String startAfterId,
-                              boolean includeDeleted) {
+                              boolean includeDeleted, boolean descending) {
     byte[] prefix = Keys.collectionPrefix(database, collection);
-    byte[] start = startAfterId == null ? prefix
-        : Keys.append(concat(prefix, startAfterId.getBytes(StandardCharsets.UTF_8)), (byte) 0);
+    byte[] after = startAfterId == null ? null : concat(prefix, startAfterId.getBytes(StandardCharsets.UTF_8));
     return register(new Base<Document>(engine.db.newIterator(engine.documents, new ReadOptions())) {
       {
-        it.seek(start);
+        if (descending) {
+          // Ids are ASCII, so prefix + 0xFF sorts after every document of the collection.
+          it.seekForPrev(after != null ? after : Keys.append(prefix, (byte) 0xFF));
+        } else {
+          it.seek(after != null ? Keys.append(after, (byte) 0) : prefix);
+        }
       }
 
       @Override
@@ -43,6 +47,9 @@ final class RocksCursors {
 
       @Override
       Document decode(byte[] key) {
+        if (after != null && Arrays.equals(key, after)) {
+          return null; // the start-after document itself
+        }
         Document d = DocumentCodec.decode(new DocumentPath(collection.value() + "/" + Keys.idOf(key, prefix.length)),
             it.value());
         return d.deleted() && !includeDeleted ? null : d;
@@ -50,7 +57,11 @@ final class RocksCursors {
 
       @Override
       void advance() {
-        it.next();
+        if (descending) {
+          it.prev();
+        } else {
+          it.next();
+        }
       }
     });
   }

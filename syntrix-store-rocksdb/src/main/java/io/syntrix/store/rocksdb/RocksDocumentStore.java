@@ -113,9 +113,9 @@ public final class RocksDocumentStore implements DocumentStore {
 
   @Override
   public Cursor<Document> scanCollection(String database, CollectionPath collection, String startAfterId,
-                                         boolean includeDeleted) {
+                                         boolean includeDeleted, boolean descending) {
     ResourcePaths.requireDatabase(database);
-    return cursors.collection(database, collection, startAfterId, includeDeleted);
+    return cursors.collection(database, collection, startAfterId, includeDeleted, descending);
   }
 
   @Override
