@@ -34,14 +34,16 @@ public final class QueryPlan {
   private final ResultOrder order;
   private final DocumentPredicate predicate;
   private final long probedEntries;
+  private final long probeLimit;
 
-  QueryPlan(Query query, Route route, Sort sort, long probedEntries) {
+  QueryPlan(Query query, Route route, Sort sort, long probedEntries, long probeLimit) {
     this.query = query;
     this.route = route;
     this.sort = sort;
     this.order = new ResultOrder(query.orderBy());
     this.predicate = DocumentPredicate.compile(query.filters());
     this.probedEntries = probedEntries;
+    this.probeLimit = probeLimit;
   }
 
   Query query() {
@@ -143,8 +145,8 @@ public final class QueryPlan {
     return describe();
   }
 
-  private static String estimate(long e) {
-    return e < 0 ? "" : e >= QueryPlanner.PROBE_LIMIT ? " (>= " + e + " entries)" : " (" + e + " entries)";
+  private String estimate(long e) {
+    return e < 0 ? "" : " (" + (e >= probeLimit ? ">= " : "") + e + " entries)";
   }
 
   private static String values(List<Value> values) {

@@ -161,7 +161,7 @@ final class Sources {
    * {@code bound} of them after {@code startAfterId}; past that the collection is scanned instead
    * (the ranges grew since the probe), so memory stays bounded either way.
    */
-  static DocSource sortedIds(Reader reader, String field, List<IndexRange> ranges, String startAfterId, int bound) {
+  static DocSource sortedIds(Reader reader, String field, List<IndexRange> ranges, String startAfterId, long bound) {
     TreeSet<String> ids = new TreeSet<>();
     try (EntryStream entries = reader.index(field, ranges, false, null)) {
       for (IndexEntry e = entries.next(); e != null; e = entries.next()) {
