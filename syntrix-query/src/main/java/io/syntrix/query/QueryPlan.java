@@ -127,17 +127,23 @@ public final class QueryPlan {
     };
   }
 
-  /** One line: access path, range, post-filter and sort. */
+  /** One line: access path, range, post-filter, sort and limit. */
   public String describe() {
+    if (route instanceof Route.Empty e) {
+      return "empty (" + e.reason() + ")";
+    }
     String idx = index();
-    String out = access() + (idx == null ? "" : " on " + idx) + " " + range();
+    StringBuilder out = new StringBuilder(access()).append(idx == null ? " " : " on " + idx + " ").append(range());
     if (postFilter() != null) {
-      out += ", then filter " + postFilter();
+      out.append(", then filter ").append(postFilter());
     }
     if (sort() != null) {
-      out += ", then " + sort();
+      out.append(", then ").append(sort());
     }
-    return out;
+    if (query.limit() > 0 && sort != Sort.IN_MEMORY) {
+      out.append(", limit ").append(query.limit());
+    }
+    return out.toString();
   }
 
   @Override
