@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
+import io.syntrix.model.DocumentPredicate;
+import io.syntrix.model.FieldPath;
 import io.syntrix.model.MapValue;
+import io.syntrix.model.OrderBy;
+import io.syntrix.model.Query;
 import io.syntrix.model.Value;
 import io.syntrix.model.Values;
 import io.syntrix.store.Write;
@@ -92,9 +96,9 @@ class QueryPaginationTest extends QueryTestSupport {
 
   /** Independent check of the one-shot result: complete, and each neighbour pair in order. */
   private void assertResultOrder(List<Document> docs, Q q) {
-    var query = q.build();
+    Query query = q.build();
     long matching = run(q(C)).stream()
-        .filter(d -> io.syntrix.model.DocumentPredicate.compile(query.filters()).test(d.toFlat())).count();
+        .filter(d -> DocumentPredicate.compile(query.filters()).test(d.toFlat())).count();
     assertThat(docs).as("every matching document").hasSize((int) matching);
     for (int i = 1; i < docs.size(); i++) {
       assertThat(compare(query.orderBy(), docs.get(i - 1), docs.get(i))).as("%s before %s", docs.get(i - 1),
@@ -102,18 +106,18 @@ class QueryPaginationTest extends QueryTestSupport {
     }
   }
 
-  private static int compare(List<io.syntrix.model.OrderBy> orderBy, Document x, Document y) {
-    for (var o : orderBy) {
-      var p = io.syntrix.model.FieldPath.parse(o.field());
+  private static int compare(List<OrderBy> orderBy, Document x, Document y) {
+    for (OrderBy o : orderBy) {
+      FieldPath p = FieldPath.parse(o.field());
       Value a = p.resolve(x.toFlat());
       Value b = p.resolve(y.toFlat());
       int c = Values.compare(a == null ? Value.nullValue() : a, b == null ? Value.nullValue() : b);
       if (c != 0) {
-        return o.direction() == io.syntrix.model.OrderBy.Direction.DESC ? -c : c;
+        return o.direction() == OrderBy.Direction.DESC ? -c : c;
       }
     }
     boolean desc = !orderBy.isEmpty()
-        && orderBy.get(orderBy.size() - 1).direction() == io.syntrix.model.OrderBy.Direction.DESC;
+        && orderBy.get(orderBy.size() - 1).direction() == OrderBy.Direction.DESC;
     return desc ? y.id().compareTo(x.id()) : x.id().compareTo(y.id());
   }
 }
