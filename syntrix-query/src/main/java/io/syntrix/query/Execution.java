@@ -95,8 +95,7 @@ final class Execution implements QueryCursor {
         }
         yield Sources.fetch(reader, Sources.mergeById(streams));
       }
-      case Route.IndexIds i -> Sources.sortedIds(reader, i.field(), i.ranges(), idOrder ? after : null,
-          10 * QueryPlanner.PROBE_LIMIT);
+      case Route.IndexIds i -> Sources.sortedIds(reader, i.field(), i.ranges(), idOrder ? after : null, i.bound());
       case Route.IndexOrdered i -> ordered(i);
     };
   }

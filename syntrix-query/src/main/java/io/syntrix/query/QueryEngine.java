@@ -14,8 +14,13 @@ public final class QueryEngine {
   private final QueryPlanner planner;
 
   public QueryEngine(DocumentStore store) {
+    this(store, QueryPlanner.PROBE_LIMIT);
+  }
+
+  /** With a lower probe limit, so that tests reach every plan with little data. */
+  QueryEngine(DocumentStore store, int probeLimit) {
     this.store = store;
-    this.planner = new QueryPlanner(store);
+    this.planner = new QueryPlanner(store, probeLimit);
   }
 
   /** The plan {@link #execute} would use, without running it (it may probe indexes). */

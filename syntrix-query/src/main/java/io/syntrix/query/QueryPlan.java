@@ -34,14 +34,16 @@ public final class QueryPlan {
   private final ResultOrder order;
   private final DocumentPredicate predicate;
   private final long probedEntries;
+  private final long probeLimit;
 
-  QueryPlan(Query query, Route route, Sort sort, long probedEntries) {
+  QueryPlan(Query query, Route route, Sort sort, long probedEntries, long probeLimit) {
     this.query = query;
     this.route = route;
     this.sort = sort;
     this.order = new ResultOrder(query.orderBy());
     this.predicate = DocumentPredicate.compile(query.filters());
     this.probedEntries = probedEntries;
+    this.probeLimit = probeLimit;
   }
 
   Query query() {
@@ -125,17 +127,23 @@ public final class QueryPlan {
     };
   }
 
-  /** One line: access path, range, post-filter and sort. */
+  /** One line: access path, range, post-filter, sort and limit. */
   public String describe() {
+    if (route instanceof Route.Empty e) {
+      return "empty (" + e.reason() + ")";
+    }
     String idx = index();
-    String out = access() + (idx == null ? "" : " on " + idx) + " " + range();
+    StringBuilder out = new StringBuilder(access()).append(idx == null ? " " : " on " + idx + " ").append(range());
     if (postFilter() != null) {
-      out += ", then filter " + postFilter();
+      out.append(", then filter ").append(postFilter());
     }
     if (sort() != null) {
-      out += ", then " + sort();
+      out.append(", then ").append(sort());
     }
-    return out;
+    if (query.limit() > 0 && sort != Sort.IN_MEMORY) {
+      out.append(", limit ").append(query.limit());
+    }
+    return out.toString();
   }
 
   @Override
@@ -143,8 +151,8 @@ public final class QueryPlan {
     return describe();
   }
 
-  private static String estimate(long e) {
-    return e < 0 ? "" : e >= QueryPlanner.PROBE_LIMIT ? " (>= " + e + " entries)" : " (" + e + " entries)";
+  private String estimate(long e) {
+    return e < 0 ? "" : " (" + (e >= probeLimit ? ">= " : "") + e + " entries)";
   }
 
   private static String values(List<Value> values) {

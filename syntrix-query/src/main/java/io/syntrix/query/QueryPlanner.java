@@ -62,9 +62,12 @@ final class QueryPlanner {
   static final int PROBE_LIMIT = 1000;
 
   private final DocumentStore store;
+  private final int probeLimit;
 
-  QueryPlanner(DocumentStore store) {
+  /** {@code probeLimit} is {@link #PROBE_LIMIT} outside tests, which lower it to reach every plan with little data. */
+  QueryPlanner(DocumentStore store, int probeLimit) {
     this.store = store;
+    this.probeLimit = probeLimit;
   }
 
   QueryPlan plan(String database, Query query) {
@@ -72,13 +75,13 @@ final class QueryPlanner {
     for (FieldConstraint c : constraints.values()) {
       if (c.empty()) {
         return new QueryPlan(query, new Route.Empty("no value of '" + c.field() + "' passes its filters"),
-            QueryPlan.Sort.NONE, 0);
+            QueryPlan.Sort.NONE, 0, probeLimit);
       }
     }
     Probe probe = new Probe(database, query.collection());
     List<OrderBy> orderBy = query.orderBy();
     String first = orderBy.isEmpty() ? null : orderBy.get(0).field();
-    Route unordered = unordered(constraints, probe, first);
+    Route unordered = unordered(constraints, probe, first, query.collection());
     if (first == null) {
       return plan(query, unordered != null ? unordered : new Route.CollectionScan(false), QueryPlan.Sort.NONE, probe);
     }
@@ -99,8 +102,8 @@ final class QueryPlanner {
         probe);
   }
 
-  private static QueryPlan plan(Query query, Route route, QueryPlan.Sort sort, Probe probe) {
-    return new QueryPlan(query, route, sort, probe.entriesRead);
+  private QueryPlan plan(Query query, Route route, QueryPlan.Sort sort, Probe probe) {
+    return new QueryPlan(query, route, sort, probe.entriesRead, probeLimit);
   }
 
   /** Constraints by field, in filter order; a nested filter also demands a map at its top-level field. */
@@ -120,10 +123,11 @@ final class QueryPlanner {
   }
 
   /** The best access yielding id order, or null when only a collection scan would do. */
-  private Route unordered(Map<String, FieldConstraint> constraints, Probe probe, String orderField) {
+  private Route unordered(Map<String, FieldConstraint> constraints, Probe probe, String orderField,
+                          CollectionPath collection) {
     FieldConstraint id = constraints.get(SystemFields.ID);
     if (id != null && id.hasEquality()) {
-      return new Route.PointGets(id.stringCandidates());
+      return new Route.PointGets(id.stringCandidates().stream().filter(i -> isDocumentId(collection, i)).toList());
     }
     List<FieldConstraint> equalities = new ArrayList<>();
     List<FieldConstraint> ranges = new ArrayList<>();
@@ -150,13 +154,13 @@ final class QueryPlanner {
     if (best.hasEquality()) {
       return new Route.IndexEquality(best.field(), best.candidates(), bestCount);
     }
-    return bestCount < PROBE_LIMIT ? new Route.IndexIds(best.field(), best.ranges(), bestCount) : null;
+    return bestCount < probeLimit ? new Route.IndexIds(best.field(), best.ranges(), bestCount, 10L * probeLimit) : null;
   }
 
-  /** An index access whose probe found fewer than {@link #PROBE_LIMIT} entries. */
-  private static boolean isBounded(Route r) {
+  /** An index access whose probe found fewer entries than the probe limit. */
+  private boolean isBounded(Route r) {
     return switch (r) {
-      case Route.IndexEquality i -> i.estimate() >= 0 && i.estimate() < PROBE_LIMIT;
+      case Route.IndexEquality i -> i.estimate() >= 0 && i.estimate() < probeLimit;
       case Route.IndexIds i -> true;
       case null, default -> false;
     };
@@ -168,6 +172,14 @@ final class QueryPlanner {
       case Route.IndexIds i -> i.field();
       default -> null;
     };
+  }
+
+  private static boolean isDocumentId(CollectionPath collection, String id) {
+    try {
+      return collection.document(id).id().equals(id);
+    } catch (InvalidInputException e) {
+      return false; // no document can have it
+    }
   }
 
   /** Top-level data fields and the indexed system fields have a single-field index. */
@@ -182,7 +194,7 @@ final class QueryPlanner {
     }
   }
 
-  /** Counts index entries in ranges, up to the limit; remembers what it read. */
+  /** Counts index entries in ranges, up to the probe limit in all; remembers what it read. */
   private final class Probe {
     private final String database;
     private final CollectionPath collection;
@@ -197,7 +209,7 @@ final class QueryPlanner {
       long n = 0;
       for (IndexRange r : ranges) {
         try (Cursor<IndexEntry> c = store.scanIndex(database, collection, field, r, false, null)) {
-          while (n < PROBE_LIMIT && c.hasNext()) {
+          while (n < probeLimit && c.hasNext()) {
             c.next();
             n++;
           }

@@ -22,11 +22,11 @@ sealed interface Route {
   record IndexEquality(String field, List<Value> values, long estimate) implements Route {}
 
   /**
-   * The entries of {@code field}'s index in {@code ranges}; their ids are collected (a bounded
-   * number, found small by a probe) and read in id order. Falls back to a collection scan when
-   * the ranges grew past the bound since planning.
+   * The entries of {@code field}'s index in {@code ranges}; their ids are collected (found few by
+   * a probe) and read in id order. Falls back to a collection scan when the ranges grew past
+   * {@code bound} ids since planning, so memory stays bounded.
    */
-  record IndexIds(String field, List<IndexRange> ranges, long estimate) implements Route {}
+  record IndexIds(String field, List<IndexRange> ranges, long estimate, long bound) implements Route {}
 
   /**
    * {@code field}'s index over {@code ranges} in value order (then id), descending when asked;

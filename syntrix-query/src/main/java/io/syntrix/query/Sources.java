@@ -94,30 +94,45 @@ final class Sources {
   /**
    * Index order with the documents that lack the field merged in where a null value would sort:
    * both streams run in (value, id) order in the same direction, a missing document counting as
-   * (null, id).
+   * (null, id). The missing stream is pulled only when its head may come next: ascending, before
+   * any entry (nulls sort first, so the first page may read the whole collection); descending,
+   * only once the index reaches its null entries or ends.
    */
   static DocSource withMissing(Reader reader, EntryStream entries, DocSource missing, boolean descending) {
     return new DocSource() {
-      private IndexEntry entry = entries.next();
-      private Document absent = missing.next();
+      private IndexEntry entry;
+      private boolean entriesDone;
+      private Document absent;
+      private boolean missingDone;
 
       @Override
       public Document next() {
-        while (entry != null || absent != null) {
-          if (absent == null || (entry != null && before(entry, absent))) {
-            IndexEntry e = entry;
+        while (true) {
+          if (entry == null && !entriesDone) {
             entry = entries.next();
-            Document d = reader.get(e.docId());
+            entriesDone = entry == null;
+          }
+          boolean missingMayLead = entry == null || !descending || entry.value() instanceof NullValue;
+          if (absent == null && !missingDone && missingMayLead) {
+            absent = missing.next();
+            missingDone = absent == null;
+          }
+          if (entry == null && absent == null) {
+            return null;
+          }
+          if (absent == null || (entry != null && before(entry, absent))) {
+            String id = entry.docId();
+            entry = null;
+            Document d = reader.get(id);
             if (d != null) {
               return d;
             }
           } else {
             Document d = absent;
-            absent = missing.next();
+            absent = null;
             return d;
           }
         }
-        return null;
       }
 
       private boolean before(IndexEntry e, Document d) {
@@ -161,7 +176,7 @@ final class Sources {
    * {@code bound} of them after {@code startAfterId}; past that the collection is scanned instead
    * (the ranges grew since the probe), so memory stays bounded either way.
    */
-  static DocSource sortedIds(Reader reader, String field, List<IndexRange> ranges, String startAfterId, int bound) {
+  static DocSource sortedIds(Reader reader, String field, List<IndexRange> ranges, String startAfterId, long bound) {
     TreeSet<String> ids = new TreeSet<>();
     try (EntryStream entries = reader.index(field, ranges, false, null)) {
       for (IndexEntry e = entries.next(); e != null; e = entries.next()) {

@@ -3,8 +3,12 @@ package io.syntrix.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
 import io.syntrix.model.InvalidInputException;
+import io.syntrix.model.Json;
+import io.syntrix.model.MapValue;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -163,8 +167,7 @@ class QuerySemanticsTest extends QueryTestSupport {
 
   @Test
   void systemFieldsFilterAndSort() {
-    store.patch(DB, io.syntrix.model.CollectionPath.of(P).document("p3"),
-        (io.syntrix.model.MapValue) io.syntrix.model.Json.parse("{\"qty\":6}"), java.util.List.of());
+    store.patch(DB, CollectionPath.of(P).document("p3"), (MapValue) Json.parse("{\"qty\":6}"), List.of());
     assertThat(ids(q(P).where("version", "==", "2"))).containsExactly("p3");
     assertThat(ids(q(P).where("version", ">", "1.5"))).containsExactly("p3");
     assertThat(ids(q(P).desc("updatedAt").limit(1))).containsExactly("p3");
