@@ -80,9 +80,10 @@ final class RulesParser {
   }
 
   private MatchBlock block(String text, JsonNode node, String parentFull, List<String> parentVariables) {
+    PathPattern pattern = PathPattern.parse(text,
+        "match '" + text + "'" + (parentFull.isEmpty() ? "" : " under " + parentFull));
     String full = parentFull + text;
     String where = "match " + full;
-    PathPattern pattern = PathPattern.parse(text, where);
     List<String> variables = new ArrayList<>(parentVariables);
     for (String v : pattern.variableNames()) {
       check(!variables.contains(v), where + ": variable '" + v + "' is already bound by an enclosing match");
