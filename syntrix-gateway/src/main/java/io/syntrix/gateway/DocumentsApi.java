@@ -1,6 +1,6 @@
 package io.syntrix.gateway;
 
-import io.syntrix.gateway.RequestPolicy.Action;
+import io.syntrix.rules.Action;
 import io.syntrix.gateway.RequestPolicy.Operation;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.CollectionPath;
@@ -77,7 +77,7 @@ final class DocumentsApi {
     String id = bodyId == null ? Documents.newId() : ResourcePaths.bodyId(bodyId);
     DocumentPath path = collection.document(id);
     Write write = new Write.Create(db, path, body);
-    commit(ctx, new Operation(Action.CREATE, path.value(), ((Write.Create) write).data(), null), write, 201);
+    commit(ctx, Operation.write(Action.CREATE, path.value(), ((Write.Create) write).data(), false), write, 201);
   }
 
   private void replace(RoutingContext ctx) {
@@ -88,7 +88,7 @@ final class DocumentsApi {
     MapValue doc = Bodies.requiredObject(body, "doc");
     List<Filter> ifMatch = Filter.listFromValue(body.get("ifMatch"));
     Write.Replace write = new Write.Replace(db, path, doc, ifMatch);
-    commit(ctx, new Operation(Action.UPDATE, path.value(), write.data(), null), write, 200);
+    commit(ctx, Operation.write(Action.UPDATE, path.value(), write.data(), false), write, 200);
   }
 
   private void patch(RoutingContext ctx) {
@@ -99,7 +99,7 @@ final class DocumentsApi {
     MapValue doc = Bodies.requiredObject(body, "doc");
     List<Filter> ifMatch = Filter.listFromValue(body.get("ifMatch"));
     Write.Patch write = new Write.Patch(db, path, doc, ifMatch);
-    commit(ctx, new Operation(Action.UPDATE, path.value(), write.data(), null), write, 200);
+    commit(ctx, Operation.write(Action.UPDATE, path.value(), write.data(), true), write, 200);
   }
 
   private void delete(RoutingContext ctx) {

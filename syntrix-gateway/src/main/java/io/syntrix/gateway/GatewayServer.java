@@ -65,12 +65,14 @@ public final class GatewayServer implements AutoCloseable {
       vertx.setPeriodic(60_000, id -> limiters.forEach(RateLimiter::sweep));
     }
     r.post(ReplicationApi.PUSH).handler(BodyHandler.create(false).setBodyLimit(options.maxPushBodyBytes()));
+    r.post("/admin/rules/push").handler(BodyHandler.create(false).setBodyLimit(options.maxPushBodyBytes()));
     r.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
     r.route().handler(new Authenticator(identity.auth())::handle);
     new OpsApi(store, metrics, () -> server != null && !stopping).mount(r);
     new AuthApi(identity.auth()).mount(r);
     new DatabasesApi(identity.databases()).mount(r);
     new AdminApi(identity.auth()).mount(r);
+    new RulesApi(identity.databases(), identity.rules()).mount(r);
     new DocumentsApi(store, policy, metrics).mount(r);
     new QueryApi(new QueryEngine(store), policy, metrics).mount(r);
     new ReplicationApi(store, policy, metrics).mount(r);

@@ -4,22 +4,41 @@ import io.syntrix.identity.DatabaseService;
 import io.syntrix.identity.LogicalDatabase;
 import io.syntrix.identity.Principal;
 import io.syntrix.identity.RulesService;
+import io.syntrix.model.ArrayValue;
+import io.syntrix.model.BooleanValue;
 import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.model.ErrorCode;
+import io.syntrix.model.IntegerValue;
+import io.syntrix.model.MapValue;
+import io.syntrix.model.NullValue;
+import io.syntrix.model.StringValue;
 import io.syntrix.model.SyntrixException;
+import io.syntrix.model.Value;
+import io.syntrix.rules.Action;
+import io.syntrix.rules.Auth;
+import io.syntrix.rules.Decision;
+import io.syntrix.rules.RuleRequest;
 import io.syntrix.store.DocumentStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The real {@link RequestPolicy}: databases resolve through {@link DatabaseService} (slug and
  * {@code id:<hex>} reach the same canonical id), and every operation passes the database's
- * rules unless the caller owns the database or administers it. Rules that look at the stored
- * document get it read on a worker first; an upsert of a missing document is judged as a
- * {@code create}. A denial is 401 for an anonymous caller (sign in) and 403 for a signed-in one.
+ * rules (D10) unless the caller owns the database or administers it.
+ *
+ * <p>Rules run on a worker: they may look at the stored document ({@code resource}) and call
+ * {@code get()}/{@code exists()}, which read the store. An upsert of a missing document is
+ * judged as a {@code create}; a patch is judged on the merged document. A denial is 401 for an
+ * anonymous caller (sign in) and 403 for a signed-in one.
  */
 final class IdentityPolicy implements RequestPolicy {
   private static final Logger log = LoggerFactory.getLogger(IdentityPolicy.class);
@@ -49,30 +68,62 @@ final class IdentityPolicy implements RequestPolicy {
     if (principal != null && (db.ownerId().equals(principal.userId()) || principal.dbAdmin().contains(db.id()))) {
       return Future.succeededFuture();
     }
-    if (op.action() == Action.LIST || op.action() == Action.CREATE) {
-      return decide(db, principal, op, null);
-    }
-    DocumentPath path = DocumentPath.of(op.path());
-    return ctx.vertx().executeBlocking(() -> store.get(database, path).orElse(null), false)
-        .compose(existing -> decide(db, principal, op, existing));
+    return ctx.vertx().executeBlocking(() -> decide(db, principal, op), false).compose(d -> {
+      if (d.allowed()) {
+        return Future.succeededFuture();
+      }
+      log.debug("denied {} {} in {}: {}", op.action(), op.path(), db.id(), d.reason());
+      return Future.failedFuture(principal == null
+          ? new SyntrixException(ErrorCode.UNAUTHORIZED, "unauthorized: sign in to access this database")
+          : new SyntrixException(ErrorCode.FORBIDDEN, "Access denied"));
+    });
   }
 
-  private Future<Void> decide(LogicalDatabase db, Principal principal, Operation op, Document existing) {
-    RulesService.Action action = switch (op.action()) {
-      case GET -> RulesService.Action.GET;
-      case LIST -> RulesService.Action.LIST;
-      case CREATE -> RulesService.Action.CREATE;
-      case UPDATE -> existing == null ? RulesService.Action.CREATE : RulesService.Action.UPDATE;
-      case DELETE -> RulesService.Action.DELETE;
-    };
-    RulesService.Decision d = rules.check(new RulesService.Request(db, principal, action, op.path(), op.newData(),
-        existing, op.query()));
-    if (d.allowed()) {
-      return Future.succeededFuture();
+  /** Runs on a worker. */
+  private Decision decide(LogicalDatabase db, Principal principal, Operation op) {
+    Auth auth = principal == null ? Auth.anonymous() : Auth.of(principal.userId(), principal.username(),
+        principal.roles(), principal.dbAdmin(), claims(principal.claims()));
+    Instant now = Instant.now();
+    if (op.action() == Action.LIST) {
+      RuleRequest request = op.query() != null
+          ? RuleRequest.list(db.id(), op.query(), auth, now, store::get)
+          : RuleRequest.list(db.id(), io.syntrix.model.CollectionPath.of(op.path()), auth, now, store::get);
+      return rules.check(request);
     }
-    log.debug("denied {} {} in {}: {}", action, op.path(), db.id(), d.reason());
-    return Future.failedFuture(principal == null
-        ? new SyntrixException(ErrorCode.UNAUTHORIZED, "unauthorized: sign in to access this database")
-        : new SyntrixException(ErrorCode.FORBIDDEN, "Access denied"));
+    DocumentPath path = DocumentPath.of(op.path());
+    Document existing = op.action() == Action.CREATE ? null : store.get(db.id(), path).orElse(null);
+    Action action = op.action() == Action.UPDATE && existing == null ? Action.CREATE : op.action();
+    MapValue newData = op.newData();
+    if (op.merge() && existing != null && newData != null) {
+      newData = MapValue.builder().putAll(existing.data()).putAll(newData).build();
+    }
+    if (action == Action.DELETE || action == Action.GET) {
+      newData = null;
+    }
+    return rules.check(RuleRequest.document(db.id(), path, action, auth, newData, existing, now, store::get));
+  }
+
+  /** Token claims as rule values; times as RFC 3339 strings, as the original exposed them. */
+  private static MapValue claims(Map<String, Object> claims) {
+    MapValue.Builder b = MapValue.builder();
+    claims.forEach((k, v) -> b.put(k, claimValue(v)));
+    return b.build();
+  }
+
+  private static Value claimValue(Object v) {
+    return switch (v) {
+      case null -> NullValue.INSTANCE;
+      case String s -> new StringValue(s);
+      case Boolean b -> BooleanValue.of(b);
+      case Integer i -> IntegerValue.of(i);
+      case Long l -> IntegerValue.of(l);
+      case Date d -> new StringValue(d.toInstant().toString());
+      case List<?> list -> {
+        List<Value> out = new ArrayList<>();
+        list.forEach(e -> out.add(claimValue(e)));
+        yield new ArrayValue(out);
+      }
+      default -> new StringValue(v.toString());
+    };
   }
 }

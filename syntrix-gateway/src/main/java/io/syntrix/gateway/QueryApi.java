@@ -1,6 +1,6 @@
 package io.syntrix.gateway;
 
-import io.syntrix.gateway.RequestPolicy.Action;
+import io.syntrix.rules.Action;
 import io.syntrix.gateway.RequestPolicy.Operation;
 import io.syntrix.model.IntegerValue;
 import io.syntrix.model.Json;
@@ -46,7 +46,7 @@ final class QueryApi {
   private Future<Request> parse(RoutingContext ctx) {
     String db = policy.resolveDatabase(ctx, ctx.pathParam("db"));
     Query query = Query.fromValue(Bodies.object(ctx));
-    return policy.authorize(ctx, db, new Operation(Action.LIST, query.collection().value(), null, query))
+    return policy.authorize(ctx, db, Operation.list(query.collection().value(), query))
         .map(ok -> new Request(db, query));
   }
 

@@ -1,6 +1,6 @@
 package io.syntrix.gateway;
 
-import io.syntrix.gateway.RequestPolicy.Action;
+import io.syntrix.rules.Action;
 import io.syntrix.gateway.RequestPolicy.Operation;
 import io.syntrix.model.ArrayValue;
 import io.syntrix.model.CollectionPath;
@@ -68,7 +68,7 @@ final class ReplicationApi {
     InvalidInputException.check(checkpoint != null && !checkpoint.isEmpty(), "'checkpoint' is required (use \"0\" to start)");
     int limit = limitParam(ctx.request().getParam("limit"));
     ChangeFeed.Position from = ChangeFeed.Position.parse(checkpoint);
-    Handlers.respond(ctx, policy.authorize(ctx, db, Operation.of(Action.LIST, collection.value()))
+    Handlers.respond(ctx, policy.authorize(ctx, db, Operation.list(collection.value(), null))
         .compose(ok -> ctx.vertx().executeBlocking(() -> feed.pull(db, collection, from, limit), false)), page -> {
       List<Value> docs = new ArrayList<>(page.documents().size());
       page.documents().forEach(d -> docs.add(d.toFlat()));
@@ -108,7 +108,7 @@ final class ReplicationApi {
     List<Future<Void>> checks = new ArrayList<>();
     for (Change c : changes) {
       checks.add(policy.authorize(ctx, db, c.delete() ? Operation.of(Action.DELETE, c.path().value())
-          : new Operation(Action.UPDATE, c.path().value(), c.data(), null)));
+          : Operation.write(Action.UPDATE, c.path().value(), c.data(), false)));
     }
     // Every change is valid and allowed before any is applied; they apply in order on a worker.
     Handlers.respond(ctx, Future.all(checks).compose(ok -> ctx.vertx().executeBlocking(() -> {

@@ -3,6 +3,7 @@ package io.syntrix.gateway;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Query;
 import io.syntrix.model.ResourcePaths;
+import io.syntrix.rules.Action;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,16 +18,22 @@ import io.vertx.ext.web.RoutingContext;
 interface RequestPolicy {
   /**
    * What a request is about to do: the action, the document path (or the collection path for
-   * {@code LIST}), the new data for creates and updates, the query for lists.
+   * {@code LIST}), the new data for creates and updates ({@code merge}: a patch, to be merged
+   * into the stored document), the query for lists.
    */
-  record Operation(Action action, String path, MapValue newData, Query query) {
+  record Operation(Action action, String path, MapValue newData, Query query, boolean merge) {
     static Operation of(Action action, String path) {
-      return new Operation(action, path, null, null);
+      return new Operation(action, path, null, null, false);
+    }
+
+    static Operation write(Action action, String path, MapValue newData, boolean merge) {
+      return new Operation(action, path, newData, null, merge);
+    }
+
+    static Operation list(String collection, Query query) {
+      return new Operation(Action.LIST, collection, null, query, false);
     }
   }
-
-  /** The rule actions of D10. */
-  enum Action { GET, LIST, CREATE, UPDATE, DELETE }
 
   /** The canonical storage key of the database named in the URL; throws a SyntrixException if there is none. */
   String resolveDatabase(RoutingContext ctx, String fromUrl);

@@ -58,7 +58,9 @@ final class TestServer implements AutoCloseable {
     vertx = Vertx.vertx();
     gateway = new GatewayServer(vertx, gatewayOptions.withHost("127.0.0.1").withPort(0), store, identity);
     port = gateway.start().toCompletionStage().toCompletableFuture().join();
-    token = signup("tester", PASSWORD);
+    token = identity.auth().userByName("tester").isPresent()
+        ? ((io.syntrix.model.StringValue) login("tester", PASSWORD).get("access_token")).value() // a reopened data dir
+        : signup("tester", PASSWORD);
   }
 
   /** Signs up a user and returns its access token. */

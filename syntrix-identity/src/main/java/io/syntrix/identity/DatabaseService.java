@@ -41,13 +41,15 @@ public final class DatabaseService {
 
   private final SystemStore system;
   private final DocumentStore documents;
+  private final RulesService rules;
   private final Clock clock;
   private final int maxPerUser;
   private final SecureRandom random = new SecureRandom();
 
-  public DatabaseService(DocumentStore documents, Clock clock, int maxPerUser) {
+  public DatabaseService(DocumentStore documents, RulesService rules, Clock clock, int maxPerUser) {
     this.system = documents.system();
     this.documents = documents;
+    this.rules = rules;
     this.clock = clock;
     this.maxPerUser = maxPerUser;
   }
@@ -232,6 +234,7 @@ public final class DatabaseService {
     int purged = 0;
     for (LogicalDatabase db : all(d -> d.status().equals(LogicalDatabase.DELETING))) {
       long docs = documents.dropDatabase(db.id());
+      rules.drop(db.id());
       system.get(DATABASES, db.id()).ifPresent(v -> system.compareAndDelete(DATABASES, db.id(), v.version()));
       if (db.slug() != null) {
         system.get(SLUGS, db.slug()).ifPresent(v -> system.compareAndDelete(SLUGS, db.slug(), v.version()));

@@ -1,5 +1,6 @@
 package io.syntrix.identity;
 
+import io.syntrix.rules.RuleSet;
 import io.syntrix.store.DocumentStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,11 +66,13 @@ public record IdentityServices(AuthService auth, DatabaseService databases, Rule
         o.refreshTtl());
     AuthService auth = new AuthService(store.system(), o.hasher(), o.passwordPolicy(), tokens, o.clock(),
         o.adminUsername());
-    DatabaseService databases = new DatabaseService(store, o.clock(), o.maxDatabasesPerUser());
+    RulesService rules = new RulesService(store.system());
+    DatabaseService databases = new DatabaseService(store, rules, o.clock(), o.maxDatabasesPerUser());
     String generated = auth.bootstrapAdmin(o.adminPassword());
     User admin = auth.userByName(o.adminUsername()).orElseThrow();
     LogicalDatabase defaultDb = databases.bootstrapDefault(admin.id());
+    rules.installIfAbsent(defaultDb.id(), RuleSet.openToSignedIn());
     log.info("identity ready: admin '{}', default database {}", admin.username(), defaultDb.id());
-    return new IdentityServices(auth, databases, new RulesService(), tokens, generated);
+    return new IdentityServices(auth, databases, rules, tokens, generated);
   }
 }
