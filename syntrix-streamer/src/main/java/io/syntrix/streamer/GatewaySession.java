@@ -1,0 +1,271 @@
+package io.syntrix.streamer;
+
+import io.micrometer.core.instrument.Meter;
+import io.syntrix.model.ChangeEvent.Op;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway's {@link Stream}: its subscriptions, its bounded delivery queue and the thread that
+ * drains the queue into the gateway's {@link DeliveryHandler}.
+ *
+ * <p><b>Lifecycle.</b> {@code OPEN → CUT_OFF → CLOSED}, or {@code OPEN → CLOSED}; every move goes
+ * through {@link #transition}, which refuses the others. CUT_OFF: the streamer removed the
+ * stream's subscriptions from the matcher and queued an {@link QueueItem.End}; the delivery thread
+ * hands over what is queued before it, then {@link DeliveryHandler#onCutOff}, then stops. CLOSED:
+ * the gateway closed the stream (or the cut-off was delivered); nothing more is handed over.
+ *
+ * <p><b>Queue.</b> Unbounded structurally; the capacity bounds {@link QueueItem.Pending} items
+ * only (replay and end markers are few and must never be refused). The puller offers without ever
+ * blocking: when {@code capacity} deliveries are waiting, the stream is cut off
+ * ({@link CutOff.Reason#SLOW_CONSUMER}) instead, so a slow gateway costs only itself.
+ *
+ * <p><b>Resume positions.</b> The delivery thread tracks {@code liveDeliveredThrough}, the seq of the
+ * last live delivery handed over. Live deliveries are queued in seq order and a subscription's
+ * replay marker precedes its live deliveries, so once a subscription's replay is done, every
+ * change it matched up to {@code max(skipThrough, liveDeliveredThrough)} has been handed over; a
+ * subscription still replaying has everything up to its {@code replayedThrough}. An End marker is
+ * reached only after everything queued before it, so at that point every subscription is complete
+ * up to the marker's {@code through}.
+ *
+ * <p><b>Threads.</b> {@code subscriptions} and the staging arrays are guarded by the streamer's
+ * match lock; the delivery thread ({@code syntrix-streamer-delivery-<gatewayId>}) owns
+ * {@code liveDeliveredThrough} and reads {@code subscriptions} only once the stream is no longer
+ * OPEN, when the map no longer changes.
+ */
+final class GatewaySession implements Stream {
+  private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
+
+  enum State { OPEN, CUT_OFF, CLOSED }
+
+  private final InProcessStreamer streamer;
+  private final String gatewayId;
+  private final DeliveryHandler handler;
+  private final int capacity;
+  private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+  private final LinkedBlockingQueue<QueueItem> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger pending = new AtomicInteger();
+  private final Thread thread;
+  private final Meter depthGauge;
+  private final Replayer replayer;
+
+  /** Guarded by the streamer's match lock; frozen once the stream is not OPEN. */
+  final HashMap<String, SessionSubscription> subscriptions = new HashMap<>();
+
+  // The change being matched: puller thread, under the match lock.
+  private SessionSubscription[] stagedSubscriptions = new SessionSubscription[4];
+  private Op[] stagedOperations = new Op[4];
+  private int staged;
+
+  // Delivery thread only.
+  private long liveDeliveredThrough;
+
+  GatewaySession(InProcessStreamer streamer, String gatewayId, DeliveryHandler handler, int capacity) {
+    this.streamer = streamer;
+    this.gatewayId = gatewayId;
+    this.handler = handler;
+    this.capacity = capacity;
+    this.replayer = new Replayer(streamer.changeLog(), streamer.options().readBatch(), handler,
+        streamer.metrics().replayDeliveries);
+    this.depthGauge = streamer.metrics().queueDepth(this);
+    this.thread = Thread.ofPlatform().name("syntrix-streamer-delivery-" + gatewayId).daemon().unstarted(this::run);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  @Override
+  public String gatewayId() {
+    return gatewayId;
+  }
+
+  @Override
+  public SubscribeResult subscribe(SubscribeRequest request) {
+    return streamer.subscribe(this, request);
+  }
+
+  @Override
+  public boolean unsubscribe(String subscriptionId) {
+    return streamer.unsubscribe(this, subscriptionId);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return state.get() == State.OPEN;
+  }
+
+  State state() {
+    return state.get();
+  }
+
+  int queueDepth() {
+    return pending.get();
+  }
+
+  /** Moves the lifecycle from {@code from} to {@code to}; false (and no change) if it is not in {@code from}. */
+  boolean transition(State from, State to) {
+    if (!state.compareAndSet(from, to)) {
+      return false;
+    }
+    log.debug("stream of gateway {}: {} -> {}", gatewayId, from, to);
+    return true;
+  }
+
+  // ---- puller side, under the match lock ----
+
+  /** Stages one match of the change being processed; true if it is the stream's first for that change. */
+  boolean stage(SessionSubscription s, Op op) {
+    if (staged == stagedSubscriptions.length) {
+      stagedSubscriptions = Arrays.copyOf(stagedSubscriptions, staged * 2);
+      stagedOperations = Arrays.copyOf(stagedOperations, staged * 2);
+    }
+    stagedSubscriptions[staged] = s;
+    stagedOperations[staged] = op;
+    return staged++ == 0;
+  }
+
+  int stagedCount() {
+    return staged;
+  }
+
+  /** Queues the staged matches as one delivery of {@code event}; false if the queue is full (nothing queued). */
+  boolean offerStaged(Event event) {
+    int n = staged;
+    staged = 0;
+    QueueItem.Pending p = new QueueItem.Pending(event, Arrays.copyOf(stagedSubscriptions, n),
+        Arrays.copyOf(stagedOperations, n));
+    Arrays.fill(stagedSubscriptions, 0, n, null);
+    if (pending.get() >= capacity) {
+      return false;
+    }
+    pending.incrementAndGet();
+    queue.add(p);
+    return true;
+  }
+
+  /** Queues a marker (replay or end); never refused. */
+  void enqueue(QueueItem item) {
+    queue.add(item);
+  }
+
+  // ---- delivery thread ----
+
+  private void run() {
+    try {
+      while (state.get() != State.CLOSED) {
+        QueueItem item = queue.take();
+        switch (item) {
+          case QueueItem.Pending p -> {
+            pending.decrementAndGet();
+            deliver(p);
+          }
+          case QueueItem.Replay r -> replay(r);
+          case QueueItem.End e -> {
+            end(e);
+            return;
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      // closed by the gateway
+    } catch (RuntimeException e) {
+      if (state.get() != State.CLOSED) {
+        handlerFailed(e);
+      }
+    } finally {
+      queue.clear();
+      pending.set(0);
+      streamer.metrics().remove(depthGauge);
+    }
+  }
+
+  private void deliver(QueueItem.Pending p) {
+    SessionSubscription[] subs = p.subscriptions();
+    List<String> ids = new ArrayList<>(subs.length);
+    List<Op> ops = new ArrayList<>(subs.length);
+    for (int i = 0; i < subs.length; i++) {
+      if (subs[i].active) {
+        ids.add(subs[i].id);
+        ops.add(p.operations()[i]);
+      }
+    }
+    if (!ids.isEmpty() && state.get() != State.CLOSED) {
+      handler.onDelivery(new EventDelivery(ids, ops, p.event()));
+      streamer.metrics().liveDeliveries.increment();
+    }
+    liveDeliveredThrough = p.event().seq();
+  }
+
+  private void replay(QueueItem.Replay first) {
+    List<QueueItem.Replay> group = new ArrayList<>();
+    group.add(first);
+    while (queue.peek() instanceof QueueItem.Replay next) {
+      queue.poll();
+      group.add(next);
+    }
+    replayer.run(group, () -> state.get() == State.CLOSED);
+  }
+
+  private void end(QueueItem.End e) {
+    Map<String, Long> positions = new HashMap<>();
+    for (SessionSubscription s : subscriptions.values()) {
+      positions.put(s.id, s.resumeAfter(Math.max(liveDeliveredThrough, e.through())));
+    }
+    transition(State.CUT_OFF, State.CLOSED);
+    signalCutOff(new CutOff(e.reason(), positions));
+  }
+
+  private void handlerFailed(RuntimeException failure) {
+    log.warn("delivery handler of gateway {} failed; cutting the stream off", gatewayId, failure);
+    streamer.cutOffFailedSession(this);
+    Map<String, Long> positions = new HashMap<>();
+    for (SessionSubscription s : subscriptions.values()) {
+      positions.put(s.id, s.resumeAfter(liveDeliveredThrough));
+    }
+    transition(State.CUT_OFF, State.CLOSED);
+    signalCutOff(new CutOff(CutOff.Reason.HANDLER_FAILED, positions));
+  }
+
+  private void signalCutOff(CutOff cutOff) {
+    log.info("stream of gateway {} cut off: {}", gatewayId, cutOff.reason());
+    try {
+      handler.onCutOff(cutOff);
+    } catch (RuntimeException e) {
+      log.warn("delivery handler of gateway {} failed on its cut-off signal", gatewayId, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    streamer.closeSession(this);
+    if (Thread.currentThread() != thread) {
+      thread.interrupt();
+      join(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Waits for the delivery thread to finish; false on timeout. */
+  boolean join(long timeout, TimeUnit unit) {
+    try {
+      return thread.join(java.time.Duration.ofNanos(unit.toNanos(timeout)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "stream of gateway " + gatewayId + " (" + state.get() + ")";
+  }
+}

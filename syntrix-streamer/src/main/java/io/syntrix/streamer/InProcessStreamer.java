@@ -1,0 +1,344 @@
+package io.syntrix.streamer;
+
+import io.syntrix.model.ChangeEvent;
+import io.syntrix.model.ChangeEvent.Op;
+import io.syntrix.model.Document;
+import io.syntrix.model.ErrorCode;
+import io.syntrix.model.InvalidInputException;
+import io.syntrix.model.MapValue;
+import io.syntrix.store.ChangeLog;
+import io.syntrix.streamer.match.CompiledSubscription;
+import io.syntrix.streamer.match.MatchSink;
+import io.syntrix.streamer.match.Matcher;
+import io.syntrix.streamer.match.Registration;
+import io.syntrix.streamer.match.Subscription;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streamer of standalone mode: a puller tails the store's change log, matches every change
+ * once against all live subscriptions and queues one {@link EventDelivery} per gateway with
+ * matches (D6, D7).
+ *
+ * <p><b>Model.</b> {@code position} is the seq of the last change fully processed: matched and its
+ * deliveries queued. Matching a change and advancing {@code position} happen under one lock, the
+ * <em>match lock</em>, which subscribe, unsubscribe, open and close also take. So a subscription
+ * registered when {@code position} is S is matched against exactly the changes after S: this is
+ * its snapshot point, and the seam between replay and live delivery.
+ *
+ * <p><b>Resume.</b> {@code subscribe} with {@code resumeAfter = R < S} registers the subscription
+ * at S and, under the same lock, queues a replay marker for (R, S] on its stream before any live
+ * delivery can be queued for it. The stream's delivery thread replays (R, S] from the change log
+ * when it reaches the marker, then goes on with the queue, whose deliveries for that subscription
+ * are all after S: no gap, no duplicate, in order. With R &ge; S nothing is replayed and live
+ * deliveries start after R. If retention already purged changes after R, nothing is replayed and
+ * the result says {@code RESET}.
+ *
+ * <p><b>Threads.</b> The puller thread ({@code syntrix-streamer-puller}) flattens each change's
+ * images outside the lock, then matches and queues under it; it never blocks on a gateway. Each
+ * stream has its delivery thread. The match lock is fair, so a subscribe waits for at most the
+ * change being matched. Metrics: {@link StreamerMetrics}.
+ *
+ * <p><b>Failures.</b> A full stream queue cuts that stream off (others are untouched). If the
+ * puller falls behind retention, every stream is cut off with {@code LOG_TRUNCATED}. The position
+ * is checkpointed ({@link Puller}); a restarted streamer resumes where it stopped.
+ */
+public final class InProcessStreamer implements Streamer {
+  private static final Logger log = LoggerFactory.getLogger(InProcessStreamer.class);
+
+  private final ChangeLog changeLog;
+  private final StreamerOptions options;
+  private final StreamerMetrics metrics;
+  private final ReentrantLock lock = new ReentrantLock(true);
+  private final Matcher matcher = Matcher.indexed();
+  private final HashMap<String, GatewaySession> sessions = new HashMap<>();
+  private final Puller puller;
+  private volatile long position;
+  private volatile int subscriptionCount;
+  private volatile boolean closed;
+
+  // The change being matched: puller thread, under the match lock.
+  private long matchingSeq;
+  private final List<GatewaySession> touched = new ArrayList<>();
+  private final MatchSink stage = this::stage;
+
+  private InProcessStreamer(ChangeLog changeLog, StreamerOptions options) {
+    this.changeLog = changeLog;
+    this.options = options;
+    long start = Puller.startPosition(changeLog, options.checkpoint());
+    this.position = start;
+    this.metrics = new StreamerMetrics(options.meters(), () -> subscriptionCount, () -> position);
+    this.puller = new Puller(changeLog, options, start, new Puller.Consumer() {
+      @Override
+      public void accept(ChangeEvent change) {
+        process(change);
+      }
+
+      @Override
+      public void truncated(long lostAfter, long firstRetained) {
+        skipTruncated(lostAfter, firstRetained);
+      }
+    });
+  }
+
+  /** Starts a streamer on {@code changeLog}, after the checkpointed position (or at the head). */
+  public static InProcessStreamer start(ChangeLog changeLog, StreamerOptions options) {
+    InProcessStreamer streamer = new InProcessStreamer(changeLog, options);
+    streamer.puller.start();
+    return streamer;
+  }
+
+  /** The seq of the last change fully processed (matched and queued). */
+  public long position() {
+    return position;
+  }
+
+  ChangeLog changeLog() {
+    return changeLog;
+  }
+
+  StreamerOptions options() {
+    return options;
+  }
+
+  StreamerMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public Stream open(String gatewayId, DeliveryHandler handler) {
+    InvalidInputException.check(gatewayId != null && !gatewayId.isEmpty(), "gateway id is empty");
+    GatewaySession session;
+    lock.lock();
+    try {
+      if (closed) {
+        throw new StreamerException(ErrorCode.UNAVAILABLE, "the streamer is closed");
+      }
+      GatewaySession old = sessions.get(gatewayId);
+      if (old != null) {
+        cutOff(old, CutOff.Reason.REPLACED, position);
+      }
+      session = new GatewaySession(this, gatewayId, handler, options.queueCapacity());
+      sessions.put(gatewayId, session);
+    } finally {
+      lock.unlock();
+    }
+    session.start();
+    return session;
+  }
+
+  SubscribeResult subscribe(GatewaySession session, SubscribeRequest request) {
+    CompiledSubscription compiled = CompiledSubscription.compile(new Subscription(request.subscriptionId(),
+        session.gatewayId(), request.database(), request.collection(), request.filters()));
+    lock.lock();
+    try {
+      if (session.state() != GatewaySession.State.OPEN) {
+        throw StreamerException.streamClosed(session.gatewayId(), session.state().name().toLowerCase());
+      }
+      long snapshot = position;
+      long skipThrough = snapshot;
+      long replayFrom = -1;
+      SubscribeResult.Resume resume = SubscribeResult.Resume.NONE;
+      if (request.resumes()) {
+        long after = request.resumeAfter();
+        if (after >= snapshot) {
+          skipThrough = after;
+          resume = SubscribeResult.Resume.UP_TO_DATE;
+        } else if (after + 1 < changeLog.firstSeq()) {
+          resume = SubscribeResult.Resume.RESET;
+        } else {
+          replayFrom = after;
+          resume = SubscribeResult.Resume.REPLAY;
+        }
+      }
+      remove(session.subscriptions.remove(request.subscriptionId()));
+      SessionSubscription s = new SessionSubscription(request.subscriptionId(), session, compiled, snapshot,
+          skipThrough, replayFrom);
+      s.registration = matcher.add(compiled, s);
+      session.subscriptions.put(s.id, s);
+      subscriptionCount = matcher.size();
+      if (replayFrom >= 0) {
+        session.enqueue(new QueueItem.Replay(s, replayFrom, snapshot));
+      }
+      return new SubscribeResult(s.id, skipThrough, resume);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean unsubscribe(GatewaySession session, String subscriptionId) {
+    lock.lock();
+    try {
+      if (session.state() != GatewaySession.State.OPEN) {
+        return false;
+      }
+      SessionSubscription s = session.subscriptions.remove(subscriptionId);
+      remove(s);
+      subscriptionCount = matcher.size();
+      return s != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Deactivates and unregisters one subscription (null: nothing). Under the match lock. */
+  private void remove(SessionSubscription s) {
+    if (s != null) {
+      s.active = false;
+      matcher.remove(s.registration);
+    }
+  }
+
+  /** The gateway closed its stream: its subscriptions go, nothing more is delivered. */
+  void closeSession(GatewaySession session) {
+    lock.lock();
+    try {
+      boolean wasOpen = session.transition(GatewaySession.State.OPEN, GatewaySession.State.CLOSED);
+      if (!wasOpen) {
+        session.transition(GatewaySession.State.CUT_OFF, GatewaySession.State.CLOSED);
+      }
+      for (SessionSubscription s : session.subscriptions.values()) {
+        s.active = false;
+        if (wasOpen) {
+          matcher.remove(s.registration);
+        }
+      }
+      sessions.remove(session.gatewayId(), session);
+      subscriptionCount = matcher.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The stream's handler threw: take it out of matching (its delivery thread signals the cut-off). */
+  void cutOffFailedSession(GatewaySession session) {
+    lock.lock();
+    try {
+      if (session.transition(GatewaySession.State.OPEN, GatewaySession.State.CUT_OFF)) {
+        unregisterAll(session);
+        metrics.cutOff(CutOff.Reason.HANDLER_FAILED);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Cuts an OPEN stream off: its subscriptions leave the matcher and an End marker follows whatever
+   * is queued. {@code through}: every change up to it has been processed for this stream. Under the
+   * match lock.
+   */
+  private void cutOff(GatewaySession session, CutOff.Reason reason, long through) {
+    if (session.transition(GatewaySession.State.OPEN, GatewaySession.State.CUT_OFF)) {
+      unregisterAll(session);
+      session.enqueue(new QueueItem.End(reason, through));
+      metrics.cutOff(reason);
+    }
+  }
+
+  private void unregisterAll(GatewaySession session) {
+    for (SessionSubscription s : session.subscriptions.values()) {
+      matcher.remove(s.registration);
+    }
+    sessions.remove(session.gatewayId(), session);
+    subscriptionCount = matcher.size();
+  }
+
+  // ---- puller thread ----
+
+  /** Matches one change and queues its deliveries; the position then moves to its seq. */
+  private void process(ChangeEvent change) {
+    long started = System.nanoTime();
+    MapValue before = flat(change.before());
+    MapValue after = flat(change.liveAfter());
+    String collection = change.path().collection().value();
+    int matched = 0;
+    lock.lock();
+    try {
+      matchingSeq = change.seq();
+      matcher.match(change.database(), collection, before, after, stage);
+      if (!touched.isEmpty()) {
+        Event event = Event.of(change, collection);
+        for (GatewaySession session : touched) {
+          int n = session.stagedCount();
+          if (session.offerStaged(event)) {
+            matched += n;
+          } else {
+            log.warn("gateway {} fell {} deliveries behind; cutting its stream off", session.gatewayId(),
+                options.queueCapacity());
+            cutOff(session, CutOff.Reason.SLOW_CONSUMER, change.seq() - 1);
+          }
+        }
+        touched.clear();
+      }
+      position = change.seq();
+    } finally {
+      lock.unlock();
+    }
+    metrics.recordMatch(System.nanoTime() - started, matched);
+  }
+
+  private void stage(Registration registration, Op op) {
+    SessionSubscription s = (SessionSubscription) registration.attachment();
+    if (matchingSeq > s.skipThrough && s.session.stage(s, op)) {
+      touched.add(s.session);
+    }
+  }
+
+  private static MapValue flat(Document d) {
+    return d == null ? null : d.toFlat();
+  }
+
+  /** The puller lost changes to retention: every stream has missed them and is cut off. */
+  private void skipTruncated(long lostAfter, long firstRetained) {
+    lock.lock();
+    try {
+      for (GatewaySession session : List.copyOf(sessions.values())) {
+        cutOff(session, CutOff.Reason.LOG_TRUNCATED, lostAfter);
+      }
+      position = firstRetained - 1;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops the puller (recording its position), then cuts every stream off with {@code SHUTDOWN}
+   * after what is queued for it, and waits a little for those signals to be handed over.
+   */
+  @Override
+  public void close() {
+    List<GatewaySession> open;
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      lock.unlock();
+    }
+    puller.close();
+    lock.lock();
+    try {
+      open = List.copyOf(sessions.values());
+      for (GatewaySession session : open) {
+        cutOff(session, CutOff.Reason.SHUTDOWN, position);
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (GatewaySession session : open) {
+      if (!session.join(5, TimeUnit.SECONDS)) {
+        log.warn("{} did not finish its deliveries within 5 s of shutdown", session);
+      }
+    }
+    metrics.close();
+    log.info("streamer closed at seq {}", position);
+  }
+}

@@ -1,0 +1,16 @@
+package io.syntrix.streamer;
+
+import io.syntrix.model.ChangeEvent.Op;
+
+/** What a stream's delivery queue holds, in the order the delivery thread must act on it. */
+sealed interface QueueItem {
+
+  /** A live change for some of the stream's subscriptions (parallel arrays). Counts against the capacity. */
+  record Pending(Event event, SessionSubscription[] subscriptions, Op[] operations) implements QueueItem {}
+
+  /** Replay (afterSeq, throughSeq] from the change log for one subscription before anything queued after it. */
+  record Replay(SessionSubscription subscription, long afterSeq, long throughSeq) implements QueueItem {}
+
+  /** The stream was cut off; every change up to {@code through} was queued for it before this. */
+  record End(CutOff.Reason reason, long through) implements QueueItem {}
+}

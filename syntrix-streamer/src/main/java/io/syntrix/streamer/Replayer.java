@@ -1,0 +1,110 @@
+package io.syntrix.streamer;
+
+import io.micrometer.core.instrument.Counter;
+import io.syntrix.model.ChangeEvent;
+import io.syntrix.model.ChangeEvent.Op;
+import io.syntrix.model.Document;
+import io.syntrix.model.MapValue;
+import io.syntrix.store.ChangeLog;
+import io.syntrix.store.ChangeLogTruncatedException;
+import io.syntrix.streamer.match.Matcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Replays the change log for resuming subscriptions, on their stream's delivery thread.
+ *
+ * <p>A group is a run of consecutive {@link QueueItem.Replay} items of one queue (a gateway that
+ * reconnects resubscribes many subscriptions at once): nothing was queued between them, so
+ * replaying them together, in one pass over the log, keeps every ordering guarantee. The group's
+ * subscriptions go into a private {@link Matcher} (the live index is the puller's); each change in
+ * (min afterSeq, max throughSeq] is matched once and delivered to the subscriptions whose own range
+ * contains its seq. Deliveries are handed to the handler directly, not queued: a long replay costs
+ * the gateway time, never queue capacity.
+ */
+final class Replayer {
+  private final ChangeLog changeLog;
+  private final int readBatch;
+  private final DeliveryHandler handler;
+  private final Counter deliveries;
+
+  Replayer(ChangeLog changeLog, int readBatch, DeliveryHandler handler, Counter deliveries) {
+    this.changeLog = changeLog;
+    this.readBatch = readBatch;
+    this.deliveries = deliveries;
+    this.handler = handler;
+  }
+
+  /** Replays the group; returns early when {@code stop} says so. Handler exceptions propagate. */
+  void run(List<QueueItem.Replay> group, BooleanSupplier stop) {
+    Matcher matcher = Matcher.indexed();
+    long from = Long.MAX_VALUE;
+    long to = Long.MIN_VALUE;
+    for (QueueItem.Replay r : group) {
+      if (r.subscription().active) {
+        matcher.add(r.subscription().compiled, r);
+        from = Math.min(from, r.afterSeq());
+        to = Math.max(to, r.throughSeq());
+      }
+    }
+    try {
+      replay(group, matcher, from, to, stop);
+    } catch (ChangeLogTruncatedException e) {
+      for (QueueItem.Replay r : group) {
+        SessionSubscription s = r.subscription();
+        if (s.active && s.replayedThrough < r.throughSeq()) {
+          handler.onReset(s.id, s.liveAfter);
+        }
+      }
+    }
+    for (QueueItem.Replay r : group) {
+      r.subscription().replayDone = true;
+    }
+  }
+
+  private void replay(List<QueueItem.Replay> group, Matcher matcher, long from, long to, BooleanSupplier stop) {
+    List<QueueItem.Replay> hits = new ArrayList<>();
+    List<Op> ops = new ArrayList<>();
+    long position = from;
+    while (position < to && !stop.getAsBoolean()) {
+      List<ChangeEvent> batch = changeLog.read(position, (int) Math.min(readBatch, to - position));
+      if (batch.isEmpty()) {
+        return; // cannot happen below the puller's position; be safe rather than spin
+      }
+      for (ChangeEvent change : batch) {
+        long seq = change.seq();
+        String collection = change.path().collection().value();
+        matcher.match(change.database(), collection, flat(change.before()), flat(change.liveAfter()), (reg, op) -> {
+          QueueItem.Replay r = (QueueItem.Replay) reg.attachment();
+          if (seq > r.afterSeq() && seq <= r.throughSeq() && r.subscription().active) {
+            hits.add(r);
+            ops.add(op);
+          }
+        });
+        if (!hits.isEmpty()) {
+          List<String> ids = new ArrayList<>(hits.size());
+          for (QueueItem.Replay r : hits) {
+            ids.add(r.subscription().id);
+          }
+          handler.onDelivery(new EventDelivery(ids, ops, Event.of(change, collection)));
+          deliveries.increment();
+          for (QueueItem.Replay r : hits) {
+            r.subscription().replayedThrough = seq;
+          }
+          hits.clear();
+          ops.clear();
+        }
+        position = seq;
+      }
+      for (QueueItem.Replay r : group) { // everything up to position is delivered
+        SessionSubscription s = r.subscription();
+        s.replayedThrough = Math.max(s.replayedThrough, Math.min(position, r.throughSeq()));
+      }
+    }
+  }
+
+  private static MapValue flat(Document d) {
+    return d == null ? null : d.toFlat();
+  }
+}

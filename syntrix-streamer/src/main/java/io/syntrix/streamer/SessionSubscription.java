@@ -1,0 +1,49 @@
+package io.syntrix.streamer;
+
+import io.syntrix.streamer.match.CompiledSubscription;
+import io.syntrix.streamer.match.Registration;
+
+/**
+ * One subscription of one stream: the attachment of its matcher {@link Registration}, so a match
+ * leads straight to the stream that wants it.
+ *
+ * <p>Fields are written under the streamer's match lock, except the delivery-side progress fields,
+ * which only the stream's delivery thread touches.
+ */
+final class SessionSubscription {
+  final String id;
+  final GatewaySession session;
+  final CompiledSubscription compiled;
+  /** The snapshot point S: the puller position when it was registered. */
+  final long liveAfter;
+  /** Live changes with seq up to this are not delivered: max(S, resumeAfter). */
+  final long skipThrough;
+  Registration registration;
+  /** False once unsubscribed, replaced or its stream closed; queued deliveries for it are then dropped. */
+  volatile boolean active = true;
+
+  // Delivery thread only.
+  /** True once its replay (if any) has completed or been abandoned. */
+  boolean replayDone;
+  /** While replaying: every matching change up to this seq has been delivered. */
+  long replayedThrough;
+
+  SessionSubscription(String id, GatewaySession session, CompiledSubscription compiled, long liveAfter,
+                      long skipThrough, long replayFrom) {
+    this.id = id;
+    this.session = session;
+    this.compiled = compiled;
+    this.liveAfter = liveAfter;
+    this.skipThrough = skipThrough;
+    this.replayDone = replayFrom < 0;
+    this.replayedThrough = replayFrom;
+  }
+
+  /**
+   * Where this subscription should resume if the stream ended now, given that every live delivery
+   * up to {@code liveDeliveredThrough} has been handed over (see {@code GatewaySession}).
+   */
+  long resumeAfter(long liveDeliveredThrough) {
+    return replayDone ? Math.max(skipThrough, liveDeliveredThrough) : replayedThrough;
+  }
+}

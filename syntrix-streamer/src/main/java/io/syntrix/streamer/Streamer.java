@@ -1,0 +1,22 @@
+package io.syntrix.streamer;
+
+/**
+ * The realtime matcher as gateways see it (D7): one {@link Stream} per gateway, over which the
+ * gateway registers subscriptions and receives pre-matched {@link EventDelivery}s. Standalone mode
+ * wires {@link InProcessStreamer}; distributed mode will put the same interfaces on a gRPC stream.
+ */
+public interface Streamer extends AutoCloseable {
+
+  /**
+   * Opens the stream of gateway {@code gatewayId}. Gateway ids are stable across reconnects; opening
+   * an id that already has a stream cuts the old one off ({@link CutOff.Reason#REPLACED}), so a
+   * reconnecting gateway never leaves a zombie behind.
+   *
+   * @param handler receives this stream's deliveries and signals, on the stream's own delivery thread
+   */
+  Stream open(String gatewayId, DeliveryHandler handler);
+
+  /** Stops matching and cuts off every open stream with {@link CutOff.Reason#SHUTDOWN}. */
+  @Override
+  void close();
+}

@@ -1,0 +1,84 @@
+package io.syntrix.streamer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The streamer's meters (all prefixed {@code syntrix.streamer.}):
+ * <ul>
+ *   <li>{@code subscriptions} (gauge): registered subscriptions;
+ *   <li>{@code position} (gauge): seq of the last change the puller processed;
+ *   <li>{@code changes} (counter): changes processed;
+ *   <li>{@code events.matched} (counter): (subscription, change) matches queued for delivery;
+ *   <li>{@code deliveries} (counter): {@link EventDelivery}s handed to handlers ({@code kind=live|replay});
+ *   <li>{@code queue.depth} (gauge, {@code gateway=<id>}): deliveries waiting in a stream's queue;
+ *   <li>{@code match.latency} (timer with percentile histogram): per change, from flattening the
+ *       images to the last delivery queued, on the puller thread;
+ *   <li>{@code cutoffs} (counter, {@code reason}): streams cut off.
+ * </ul>
+ */
+final class StreamerMetrics {
+  static final String PREFIX = "syntrix.streamer.";
+
+  private final MeterRegistry registry;
+  private final Meter subscriptionsGauge;
+  private final Meter positionGauge;
+  final Counter changes;
+  final Counter matched;
+  final Counter liveDeliveries;
+  final Counter replayDeliveries;
+  final Timer matchLatency;
+
+  StreamerMetrics(MeterRegistry registry, Supplier<Number> subscriptions, Supplier<Number> position) {
+    this.registry = registry;
+    subscriptionsGauge = Gauge.builder(PREFIX + "subscriptions", subscriptions).description("registered subscriptions")
+        .register(registry);
+    positionGauge = Gauge.builder(PREFIX + "position", position).description("seq of the last change processed")
+        .register(registry);
+    changes = Counter.builder(PREFIX + "changes").description("changes processed").register(registry);
+    matched = Counter.builder(PREFIX + "events.matched").description("subscription matches queued").register(registry);
+    liveDeliveries = Counter.builder(PREFIX + "deliveries").tag("kind", "live").register(registry);
+    replayDeliveries = Counter.builder(PREFIX + "deliveries").tag("kind", "replay").register(registry);
+    matchLatency = Timer.builder(PREFIX + "match.latency")
+        .description("per change: flatten, match and queue deliveries")
+        .publishPercentileHistogram()
+        .publishPercentiles(0.5, 0.99)
+        .minimumExpectedValue(Duration.ofNanos(1_000))
+        .maximumExpectedValue(Duration.ofSeconds(1))
+        .register(registry);
+  }
+
+  void recordMatch(long nanos, int matches) {
+    changes.increment();
+    if (matches > 0) {
+      matched.increment(matches);
+    }
+    matchLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  Meter queueDepth(GatewaySession session) {
+    return Gauge.builder(PREFIX + "queue.depth", session, GatewaySession::queueDepth)
+        .tag("gateway", session.gatewayId())
+        .register(registry);
+  }
+
+  void cutOff(CutOff.Reason reason) {
+    registry.counter(PREFIX + "cutoffs", "reason", reason.name().toLowerCase(java.util.Locale.ROOT)).increment();
+  }
+
+  void remove(Meter meter) {
+    registry.remove(meter);
+  }
+
+  /** Drops the gauges that refer to the streamer (counters and the timer keep their totals). */
+  void close() {
+    registry.remove(subscriptionsGauge);
+    registry.remove(positionGauge);
+  }
+}

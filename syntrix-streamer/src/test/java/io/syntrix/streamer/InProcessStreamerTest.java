@@ -1,0 +1,187 @@
+package io.syntrix.streamer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.Timer;
+import io.syntrix.model.ChangeEvent.Op;
+import io.syntrix.model.IntegerValue;
+import io.syntrix.model.StringValue;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The in-process streamer end to end on the real store: deliveries, operations, lifecycle, metrics. */
+class InProcessStreamerTest extends StreamerTestSupport {
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  @BeforeEach
+  void start() {
+    openStore();
+    startStreamer(defaults());
+  }
+
+  SubscribeResult subscribe(Stream stream, String id, String filtersJson) {
+    return stream.subscribe(SubscribeRequest.live(id, DB, ROOMS, filters(filtersJson)));
+  }
+
+  @Test
+  void oneDeliveryPerGatewayWithAnOperationPerSubscription() {
+    RecordingHandler h1 = new RecordingHandler();
+    RecordingHandler h2 = new RecordingHandler();
+    Stream gw1 = streamer.open("gw1", h1);
+    Stream gw2 = streamer.open("gw2", h2);
+    subscribe(gw1, "A", "[{\"field\":\"room\",\"op\":\"==\",\"value\":\"a\"}]");
+    subscribe(gw1, "B", "[{\"field\":\"room\",\"op\":\"==\",\"value\":\"b\"}]");
+    subscribe(gw2, "C", "[{\"field\":\"score\",\"op\":\">\",\"value\":5}]");
+    long s1 = put("d1", "{\"room\":\"a\",\"score\":9}");
+    long s2 = put("d1", "{\"room\":\"b\",\"score\":7}");
+    long s3 = delete("d1");
+    await().atMost(WAIT).until(() -> h1.deliveries.size() == 3 && h2.deliveries.size() == 3);
+
+    EventDelivery moved = h1.deliveries.get(1);
+    assertThat(moved.seq()).isEqualTo(s2);
+    assertThat(Map.of(moved.subscriptionIds().get(0), moved.operations().get(0), moved.subscriptionIds().get(1),
+        moved.operations().get(1))).isEqualTo(Map.of("A", Op.DELETE, "B", Op.CREATE));
+    for (int i = 0; i < 2; i++) {
+      String room = moved.operations().get(i) == Op.DELETE ? "a" : "b";
+      assertThat(moved.document(i).data().get("room")).as("leave shows the before image")
+          .isEqualTo(new StringValue(room));
+    }
+    assertThat(moved.event().database()).isEqualTo(DB);
+    assertThat(moved.event().collection()).isEqualTo(ROOMS);
+    assertThat(moved.event().documentId()).isEqualTo("d1");
+
+    assertThat(h1.hits("A")).extracting(RecordingHandler.Hit::op).containsExactly(Op.CREATE, Op.DELETE);
+    assertThat(h1.hits("B")).extracting(RecordingHandler.Hit::seq).containsExactly(s2, s3);
+    assertThat(h1.hits("B")).extracting(RecordingHandler.Hit::op).containsExactly(Op.CREATE, Op.DELETE);
+    assertThat(h2.hits("C")).extracting(RecordingHandler.Hit::seq).containsExactly(s1, s2, s3);
+    assertThat(h2.hits("C")).extracting(RecordingHandler.Hit::op).containsExactly(Op.CREATE, Op.UPDATE, Op.DELETE);
+    EventDelivery deleted = h2.deliveries.get(2);
+    assertThat(deleted.event().after()).isNull();
+    assertThat(deleted.document(0).data().get("score")).as("a delete carries the last live document")
+        .isEqualTo(IntegerValue.of(7));
+    assertThat(h1.threads).containsExactly("syntrix-streamer-delivery-gw1");
+  }
+
+  @Test
+  void liveDeliveryStartsAfterTheSnapshotPoint() {
+    long before = put("d1", "{\"room\":\"a\"}");
+    await().atMost(WAIT).until(() -> streamer.position() == before);
+    RecordingHandler h = new RecordingHandler();
+    Stream gw = streamer.open("gw", h);
+    SubscribeResult r = subscribe(gw, "A", "[{\"field\":\"room\",\"op\":\"==\",\"value\":\"a\"}]");
+    assertThat(r.liveAfterSeq()).isEqualTo(before);
+    assertThat(r.resume()).isEqualTo(SubscribeResult.Resume.NONE);
+    long after = put("d1", "{\"room\":\"a\",\"x\":1}");
+    await().atMost(WAIT).until(() -> h.deliveries.size() == 1);
+    assertThat(h.hits("A")).containsExactly(new RecordingHandler.Hit("A", after, Op.UPDATE));
+  }
+
+  @Test
+  void unsubscribeStopsAndResubscribingTheSameIdReplaces() {
+    RecordingHandler h = new RecordingHandler();
+    Stream gw = streamer.open("gw", h);
+    subscribe(gw, "A", "[{\"field\":\"room\",\"op\":\"==\",\"value\":\"a\"}]");
+    long s1 = put("d1", "{\"room\":\"a\"}");
+    await().atMost(WAIT).until(() -> h.deliveries.size() == 1);
+    subscribe(gw, "A", "[{\"field\":\"room\",\"op\":\"==\",\"value\":\"b\"}]");
+    put("d2", "{\"room\":\"a\"}");
+    long s3 = put("d3", "{\"room\":\"b\"}");
+    await().atMost(WAIT).until(() -> h.deliveries.size() == 2);
+    assertThat(gw.unsubscribe("A")).isTrue();
+    assertThat(gw.unsubscribe("A")).isFalse();
+    long s4 = put("d4", "{\"room\":\"b\"}");
+    await().atMost(WAIT).until(() -> streamer.position() == s4);
+    assertThat(h.hits("A")).extracting(RecordingHandler.Hit::seq).containsExactly(s1, s3);
+    assertThat(meters.get("syntrix.streamer.subscriptions").gauge().value()).isZero();
+  }
+
+  @Test
+  void reopeningAGatewayCutsTheOldStreamOffAndClosedStreamsRefuseWork() throws Exception {
+    RecordingHandler old = new RecordingHandler();
+    Stream first = streamer.open("gw", old);
+    subscribe(first, "A", "[]");
+    long s1 = put("d1", "{}");
+    await().atMost(WAIT).until(() -> old.deliveries.size() == 1);
+    RecordingHandler fresh = new RecordingHandler();
+    Stream second = streamer.open("gw", fresh);
+    CutOff cutOff = old.cutOff.get();
+    assertThat(cutOff.reason()).isEqualTo(CutOff.Reason.REPLACED);
+    assertThat(cutOff.resumeAfter()).isEqualTo(Map.of("A", s1));
+    assertThat(first.isOpen()).isFalse();
+    assertThatThrownBy(() -> subscribe(first, "B", "[]")).isInstanceOf(StreamerException.class);
+    SubscribeResult r = second.subscribe(SubscribeRequest.live("A", DB, ROOMS, List.of()).withResumeAfter(s1));
+    assertThat(r.resume()).isEqualTo(SubscribeResult.Resume.UP_TO_DATE);
+    long s2 = put("d1", "{\"x\":2}");
+    await().atMost(WAIT).until(() -> fresh.deliveries.size() == 1);
+    assertThat(fresh.hits("A")).extracting(RecordingHandler.Hit::seq).containsExactly(s2);
+    second.close();
+    assertThat(second.isOpen()).isFalse();
+    assertThatThrownBy(() -> subscribe(second, "B", "[]")).isInstanceOf(StreamerException.class);
+    assertThat(meters.get("syntrix.streamer.subscriptions").gauge().value()).isZero();
+  }
+
+  @Test
+  void aFailingHandlerCutsOnlyItsOwnStreamOffWithResumePositions() throws Exception {
+    RecordingHandler failing = new RecordingHandler();
+    RecordingHandler healthy = new RecordingHandler();
+    Stream bad = streamer.open("bad", failing);
+    Stream good = streamer.open("good", healthy);
+    subscribe(bad, "A", "[]");
+    subscribe(good, "A", "[]");
+    long s1 = put("d1", "{}");
+    await().atMost(WAIT).until(() -> failing.deliveries.size() == 1);
+    failing.failWith = new IllegalStateException("boom");
+    long s2 = put("d2", "{}");
+    CutOff cutOff = failing.cutOff.get();
+    assertThat(cutOff.reason()).isEqualTo(CutOff.Reason.HANDLER_FAILED);
+    assertThat(cutOff.resumeAfter()).isEqualTo(Map.of("A", s1));
+    assertThat(bad.isOpen()).isFalse();
+    long s3 = put("d3", "{}");
+    await().atMost(WAIT).until(() -> healthy.deliveries.size() == 3);
+    assertThat(healthy.hits("A")).extracting(RecordingHandler.Hit::seq).containsExactly(s1, s2, s3);
+    assertThat(meters.get("syntrix.streamer.cutoffs").tag("reason", "handler_failed").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void metricsCountSubscriptionsMatchesDeliveriesQueuesAndLatency() {
+    RecordingHandler h = new RecordingHandler();
+    Stream gw = streamer.open("gw", h);
+    subscribe(gw, "A", "[{\"field\":\"room\",\"op\":\"==\",\"value\":\"a\"}]");
+    subscribe(gw, "B", "[]");
+    put("d1", "{\"room\":\"a\"}");
+    long last = put("d2", "{\"room\":\"b\"}");
+    await().atMost(WAIT).until(() -> h.deliveries.size() == 2);
+    assertThat(meters.get("syntrix.streamer.subscriptions").gauge().value()).isEqualTo(2);
+    assertThat(meters.get("syntrix.streamer.position").gauge().value()).isEqualTo(last);
+    assertThat(meters.get("syntrix.streamer.changes").counter().count()).isEqualTo(2);
+    assertThat(meters.get("syntrix.streamer.events.matched").counter().count()).isEqualTo(3);
+    assertThat(meters.get("syntrix.streamer.deliveries").tag("kind", "live").counter().count()).isEqualTo(2);
+    assertThat(meters.get("syntrix.streamer.queue.depth").tag("gateway", "gw").gauge().value()).isZero();
+    Timer latency = meters.get("syntrix.streamer.match.latency").timer();
+    assertThat(latency.count()).isEqualTo(2);
+    assertThat(latency.takeSnapshot().percentileValues()).isNotEmpty();
+    gw.close();
+    assertThat(meters.find("syntrix.streamer.queue.depth").tag("gateway", "gw").gauge()).isNull();
+  }
+
+  @Test
+  void shutdownCutsEveryStreamOffAfterItsQueuedDeliveries() throws Exception {
+    RecordingHandler h = new RecordingHandler();
+    Stream gw = streamer.open("gw", h);
+    subscribe(gw, "A", "[]");
+    long s1 = put("d1", "{}");
+    await().atMost(WAIT).until(() -> streamer.position() == s1);
+    streamer.close();
+    CutOff cutOff = h.cutOff.get();
+    assertThat(cutOff.reason()).isEqualTo(CutOff.Reason.SHUTDOWN);
+    assertThat(cutOff.resumeAfter()).isEqualTo(Map.of("A", s1));
+    assertThat(h.hits("A")).extracting(RecordingHandler.Hit::seq).containsExactly(s1);
+    assertThat(gw.isOpen()).isFalse();
+    assertThatThrownBy(() -> streamer.open("other", new RecordingHandler())).isInstanceOf(StreamerException.class);
+  }
+}
