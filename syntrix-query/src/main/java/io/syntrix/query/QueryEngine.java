@@ -2,23 +2,23 @@ package io.syntrix.query;
 
 import io.syntrix.model.Query;
 import io.syntrix.model.ResourcePaths;
-import io.syntrix.store.DocumentStore;
+import io.syntrix.store.ReadView;
 
 /**
- * Plans and runs queries (D5) on any {@link DocumentStore}: every filter applies, results come
+ * Plans and runs queries (D5) on any {@link ReadView}: every filter applies, results come
  * ordered by the {@code orderBy} fields then id, and {@code startAfter} pages never overlap or
  * skip. {@link QueryPlanner} says how a plan is chosen. Thread-safe; cursors are not.
  */
 public final class QueryEngine {
-  private final DocumentStore store;
+  private final ReadView store;
   private final QueryPlanner planner;
 
-  public QueryEngine(DocumentStore store) {
+  public QueryEngine(ReadView store) {
     this(store, QueryPlanner.PROBE_LIMIT);
   }
 
   /** With a lower probe limit, so that tests reach every plan with little data. */
-  QueryEngine(DocumentStore store, int probeLimit) {
+  QueryEngine(ReadView store, int probeLimit) {
     this.store = store;
     this.planner = new QueryPlanner(store, probeLimit);
   }

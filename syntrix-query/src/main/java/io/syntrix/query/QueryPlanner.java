@@ -9,7 +9,7 @@ import io.syntrix.model.Query;
 import io.syntrix.model.SystemFields;
 import io.syntrix.model.TypeClass;
 import io.syntrix.store.Cursor;
-import io.syntrix.store.DocumentStore;
+import io.syntrix.store.ReadView;
 import io.syntrix.store.IndexEntry;
 import io.syntrix.store.IndexRange;
 import java.util.ArrayList;
@@ -61,11 +61,11 @@ final class QueryPlanner {
   /** Most index entries a selectivity probe reads; also the bound of plans that collect ids. */
   static final int PROBE_LIMIT = 1000;
 
-  private final DocumentStore store;
+  private final ReadView store;
   private final int probeLimit;
 
   /** {@code probeLimit} is {@link #PROBE_LIMIT} outside tests, which lower it to reach every plan with little data. */
-  QueryPlanner(DocumentStore store, int probeLimit) {
+  QueryPlanner(ReadView store, int probeLimit) {
     this.store = store;
     this.probeLimit = probeLimit;
   }

@@ -3,7 +3,7 @@ package io.syntrix.query;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
 import io.syntrix.store.Cursor;
-import io.syntrix.store.DocumentStore;
+import io.syntrix.store.ReadView;
 import io.syntrix.store.IndexEntry;
 import io.syntrix.store.IndexRange;
 import java.util.List;
@@ -14,14 +14,14 @@ import java.util.Optional;
  * query shows them, and a count of every document and index entry read. Not thread-safe.
  */
 final class Reader {
-  private final DocumentStore store;
+  private final ReadView store;
   private final String database;
   private final CollectionPath collection;
   private final boolean showDeleted;
   long documentsExamined;
   long indexEntriesRead;
 
-  Reader(DocumentStore store, String database, CollectionPath collection, boolean showDeleted) {
+  Reader(ReadView store, String database, CollectionPath collection, boolean showDeleted) {
     this.store = store;
     this.database = database;
     this.collection = collection;

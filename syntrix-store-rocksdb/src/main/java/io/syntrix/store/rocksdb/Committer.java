@@ -76,6 +76,12 @@ final class Committer implements AutoCloseable {
   private final WriteOptions writeOptions;
   private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
+  /**
+   * Held for writing from a group's RocksDB write until its seq is published, and for reading
+   * while a snapshot is taken: a snapshot therefore holds exactly the commits up to the seq it
+   * reports, never half a group.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock publication = new java.util.concurrent.locks.ReentrantReadWriteLock();
   private final Condition committed = lock.newCondition();
   private volatile int waiters;
   private volatile boolean closed;
@@ -104,6 +110,16 @@ final class Committer implements AutoCloseable {
 
   long firstSeq() {
     return firstSeq;
+  }
+
+  /** Takes a RocksDB snapshot together with the seq it holds (see {@link #publication}). */
+  RocksReadSnapshot snapshot() {
+    publication.readLock().lock();
+    try {
+      return new RocksReadSnapshot(engine, engine.db.getSnapshot(), lastSeq);
+    } finally {
+      publication.readLock().unlock();
+    }
   }
 
   CompletableFuture<ChangeEvent> submit(Write write) {
@@ -233,6 +249,7 @@ final class Committer implements AutoCloseable {
   /** Commits one group; see the class comment for the order of effects. */
   private void commit(List<Task> group) {
     long now = Math.max(System.currentTimeMillis(), lastTimestamp);
+    long previousSeq = lastSeq;
     Batch batch = new Batch(lastSeq, now);
     List<Runnable> completions = new ArrayList<>(group.size());
     try (WriteBatch wb = new WriteBatch()) {
@@ -248,8 +265,14 @@ final class Committer implements AutoCloseable {
           case Stop s -> throw new IllegalStateException("Stop is removed before commit");
         }
       }
-      if (wb.count() > 0) {
-        engine.db.write(writeOptions, wb);
+      publication.writeLock().lock();
+      try {
+        if (wb.count() > 0) {
+          engine.db.write(writeOptions, wb);
+        }
+        lastSeq = batch.seq;
+      } finally {
+        publication.writeLock().unlock();
       }
     } catch (RocksDBException | RuntimeException e) {
       log.error("commit of {} tasks failed; none of them was written", group.size(), e);
@@ -260,12 +283,11 @@ final class Committer implements AutoCloseable {
       return;
     }
     lastTimestamp = now;
-    if (batch.seq != lastSeq && durability == Durability.FSYNC_PERIODIC && unsyncedSince < 0) {
+    if (batch.seq != previousSeq && durability == Durability.FSYNC_PERIODIC && unsyncedSince < 0) {
       unsyncedSince = System.nanoTime();
     }
     firstSeq = batch.newFirstSeq >= 0 ? batch.newFirstSeq : firstSeq;
-    boolean advanced = batch.seq != lastSeq;
-    lastSeq = batch.seq;
+    boolean advanced = batch.seq != previousSeq;
     completions.forEach(Runnable::run);
     if (advanced) {
       publish(batch.seq);

@@ -20,17 +20,20 @@ import org.rocksdb.RocksIterator;
  */
 final class RocksCursors {
   private final Engine engine;
+  private final ReadOptions readOptions;
   private final Set<Base<?>> open = ConcurrentHashMap.newKeySet();
 
-  RocksCursors(Engine engine) {
+  /** @param readOptions how cursors read (the live data, or a snapshot); owned by the caller */
+  RocksCursors(Engine engine, ReadOptions readOptions) {
     this.engine = engine;
+    this.readOptions = readOptions;
   }
 
   Cursor<Document> collection(String database, CollectionPath collection, String startAfterId,
                               boolean includeDeleted, boolean descending) {
     byte[] prefix = Keys.collectionPrefix(database, collection);
     byte[] after = startAfterId == null ? null : concat(prefix, startAfterId.getBytes(StandardCharsets.UTF_8));
-    return register(new Base<Document>(engine.db.newIterator(engine.documents, new ReadOptions())) {
+    return register(new Base<Document>(engine.db.newIterator(engine.documents, readOptions)) {
       {
         if (descending) {
           // Ids are ASCII, so prefix + 0xFF sorts after every document of the collection.
@@ -72,7 +75,7 @@ final class RocksCursors {
     byte[] low = lowerBound(prefix, range);
     byte[] high = upperBound(prefix, range); // exclusive
     byte[] after = startAfter == null ? null : Keys.indexPosition(prefix, startAfter.value(), startAfter.docId());
-    return register(new Base<IndexEntry>(engine.db.newIterator(engine.index, new ReadOptions())) {
+    return register(new Base<IndexEntry>(engine.db.newIterator(engine.index, readOptions)) {
       {
         if (descending) {
           it.seekForPrev(after != null && Arrays.compareUnsigned(after, high) < 0 ? after : high);

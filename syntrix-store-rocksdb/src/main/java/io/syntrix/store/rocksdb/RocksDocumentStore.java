@@ -43,6 +43,7 @@ public final class RocksDocumentStore implements DocumentStore {
   private final Engine engine;
   private final Committer committer;
   private final RocksChangeLog changeLog;
+  private final org.rocksdb.ReadOptions liveReads;
   private final RocksCursors cursors;
   private final RocksSystemStore system;
   private final ScheduledExecutorService retention;
@@ -51,7 +52,8 @@ public final class RocksDocumentStore implements DocumentStore {
   private RocksDocumentStore(RocksStoreOptions options, Clock clock) throws RocksDBException {
     this.options = options;
     this.clock = clock;
-    this.engine = new Engine(options);
+    this.engine = new Engine(options); // loads the native library first
+    this.liveReads = new org.rocksdb.ReadOptions();
     long lastSeq = 0;
     long firstSeq;
     long lastTimestamp = 0;
@@ -70,7 +72,7 @@ public final class RocksDocumentStore implements DocumentStore {
     }
     this.committer = new Committer(engine, options, lastSeq, firstSeq, lastTimestamp);
     this.changeLog = new RocksChangeLog(engine, committer);
-    this.cursors = new RocksCursors(engine);
+    this.cursors = new RocksCursors(engine, liveReads);
     this.system = new RocksSystemStore(engine);
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
         r -> Thread.ofPlatform().name("syntrix-retention").daemon().unstarted(r));
@@ -131,6 +133,11 @@ public final class RocksDocumentStore implements DocumentStore {
   }
 
   @Override
+  public io.syntrix.store.ReadSnapshot snapshot() {
+    return committer.snapshot();
+  }
+
+  @Override
   public io.syntrix.store.SystemStore system() {
     return system;
   }
@@ -174,6 +181,7 @@ public final class RocksDocumentStore implements DocumentStore {
     retention.shutdownNow();
     committer.close();
     cursors.closeAll();
+    liveReads.close();
     system.close();
     engine.close();
     log.info("closed store at {}", options.directory());
