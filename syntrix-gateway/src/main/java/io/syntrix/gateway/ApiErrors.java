@@ -17,19 +17,34 @@ import org.slf4j.LoggerFactory;
 final class ApiErrors {
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
+  /** Context key: seconds a rate-limited client should wait. */
+  static final String RETRY_AFTER = "syntrix.retryAfter";
+
   private ApiErrors() {}
 
   static void send(RoutingContext ctx, ErrorCode code, String message) {
+    send(ctx, code, message, null);
+  }
+
+  static void send(RoutingContext ctx, ErrorCode code, String message, io.syntrix.model.Value errors) {
     if (ctx.response().headWritten()) {
       // A streamed response already started: the only honest signal left is to cut it short.
       ctx.response().reset();
       return;
     }
-    MapValue body = MapValue.builder()
+    MapValue.Builder body = MapValue.builder()
         .put("code", new StringValue(code.wireCode()))
-        .put("message", new StringValue(message))
-        .build();
-    Responses.json(ctx, code.httpStatus(), body);
+        .put("message", new StringValue(message));
+    if (errors != null) {
+      body.put("errors", errors);
+    }
+    if (code == ErrorCode.RATE_LIMITED && ctx.get(RETRY_AFTER) != null) {
+      ctx.response().putHeader("Retry-After", ctx.<Object>get(RETRY_AFTER).toString());
+    }
+    if (code == ErrorCode.UNAUTHORIZED) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    Responses.json(ctx, code.httpStatus(), body.build());
   }
 
   /** Failure handler for the router: maps whatever failed the context. */
@@ -39,7 +54,7 @@ final class ApiErrors {
       failure = failure.getCause();
     }
     if (failure instanceof SyntrixException e) {
-      send(ctx, e.code(), e.getMessage());
+      send(ctx, e.code(), e.getMessage(), e.details());
       return;
     }
     int status = ctx.statusCode();

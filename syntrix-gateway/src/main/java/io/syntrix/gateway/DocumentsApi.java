@@ -1,6 +1,6 @@
 package io.syntrix.gateway;
 
-import io.syntrix.gateway.RequestPolicy.Action;
+import io.syntrix.rules.Action;
 import io.syntrix.gateway.RequestPolicy.Operation;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.CollectionPath;
@@ -64,9 +64,9 @@ final class DocumentsApi {
   private void get(RoutingContext ctx) {
     String db = database(ctx);
     DocumentPath path = DocumentPath.of(pathOf(ctx));
-    policy.authorize(ctx, db, new Operation(Action.GET, path.value()));
-    Handlers.respond(ctx, ctx.vertx().executeBlocking(() -> store.get(db, path)
-        .orElseThrow(() -> StoreException.notFound(db, path))), d -> Responses.json(ctx, 200, d.toFlat()));
+    Handlers.respond(ctx, policy.authorize(ctx, db, Operation.of(Action.GET, path.value()))
+        .compose(ok -> ctx.vertx().executeBlocking(() -> store.get(db, path)
+            .orElseThrow(() -> StoreException.notFound(db, path)), false)), d -> Responses.json(ctx, 200, d.toFlat()));
   }
 
   private void create(RoutingContext ctx) {
@@ -76,8 +76,8 @@ final class DocumentsApi {
     Value bodyId = body.get(SystemFields.ID);
     String id = bodyId == null ? Documents.newId() : ResourcePaths.bodyId(bodyId);
     DocumentPath path = collection.document(id);
-    policy.authorize(ctx, db, new Operation(Action.CREATE, path.value()));
-    commit(ctx, new Write.Create(db, path, body), 201);
+    Write write = new Write.Create(db, path, body);
+    commit(ctx, Operation.write(Action.CREATE, path.value(), ((Write.Create) write).data(), false), write, 201);
   }
 
   private void replace(RoutingContext ctx) {
@@ -87,8 +87,8 @@ final class DocumentsApi {
     Bodies.onlyKeys(body, UPDATE_KEYS, "the request body");
     MapValue doc = Bodies.requiredObject(body, "doc");
     List<Filter> ifMatch = Filter.listFromValue(body.get("ifMatch"));
-    policy.authorize(ctx, db, new Operation(Action.UPDATE, path.value()));
-    commit(ctx, new Write.Replace(db, path, doc, ifMatch), 200);
+    Write.Replace write = new Write.Replace(db, path, doc, ifMatch);
+    commit(ctx, Operation.write(Action.UPDATE, path.value(), write.data(), false), write, 200);
   }
 
   private void patch(RoutingContext ctx) {
@@ -98,8 +98,8 @@ final class DocumentsApi {
     Bodies.onlyKeys(body, UPDATE_KEYS, "the request body");
     MapValue doc = Bodies.requiredObject(body, "doc");
     List<Filter> ifMatch = Filter.listFromValue(body.get("ifMatch"));
-    policy.authorize(ctx, db, new Operation(Action.UPDATE, path.value()));
-    commit(ctx, new Write.Patch(db, path, doc, ifMatch), 200);
+    Write.Patch write = new Write.Patch(db, path, doc, ifMatch);
+    commit(ctx, Operation.write(Action.UPDATE, path.value(), write.data(), true), write, 200);
   }
 
   private void delete(RoutingContext ctx) {
@@ -108,12 +108,12 @@ final class DocumentsApi {
     MapValue body = Bodies.optionalObject(ctx);
     Bodies.onlyKeys(body, DELETE_KEYS, "the request body");
     List<Filter> ifMatch = Filter.listFromValue(body.get("ifMatch"));
-    policy.authorize(ctx, db, new Operation(Action.DELETE, path.value()));
-    commit(ctx, new Write.Delete(db, path, ifMatch), 204);
+    commit(ctx, Operation.of(Action.DELETE, path.value()), new Write.Delete(db, path, ifMatch), 204);
   }
 
-  private void commit(RoutingContext ctx, Write write, int status) {
-    Future<ChangeEvent> committed = Future.fromCompletionStage(store.writeAsync(write), ctx.vertx().getOrCreateContext());
+  private void commit(RoutingContext ctx, Operation op, Write write, int status) {
+    Future<ChangeEvent> committed = policy.authorize(ctx, write.database(), op).compose(ok ->
+        Future.fromCompletionStage(store.writeAsync(write), ctx.vertx().getOrCreateContext()));
     Handlers.respond(ctx, committed, event -> {
       metrics.documentWritten(event.op());
       if (status == 204) {

@@ -1,5 +1,6 @@
 package io.syntrix.gateway;
 
+import io.syntrix.identity.IdentityServices;
 import io.syntrix.query.QueryEngine;
 import io.syntrix.store.DocumentStore;
 import io.vertx.core.Future;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP front of Syntrix on Vert.x. Handler chain, outermost first: metrics timing, request
- * id, security headers, body limit (1 MiB; 10 MiB for replication push), the API routes; every
- * failure ends in {@link ApiErrors}. Auth and rules plug in through {@link RequestPolicy}.
+ * id, security headers, CORS (answers OPTIONS), rate limits, body limit (1 MiB; 10 MiB for
+ * replication push), bearer authentication, the API routes; every failure ends in
+ * {@link ApiErrors}. Data handlers ask {@link IdentityPolicy} (databases and rules) before they
+ * touch the store.
  *
  * <p>Threads: routes run on Vert.x event loops and never block; store reads and queries run on
  * the Vert.x worker pool; writes complete on the store's committer thread and are answered on
@@ -28,16 +31,19 @@ public final class GatewayServer implements AutoCloseable {
   private final GatewayOptions options;
   private final DocumentStore store;
   private final GatewayMetrics metrics;
+  private final IdentityServices identity;
   private final Router router;
+  private final java.util.List<RateLimiter> limiters = new java.util.ArrayList<>();
   private volatile HttpServer server;
   private volatile boolean stopping;
 
-  public GatewayServer(Vertx vertx, GatewayOptions options, DocumentStore store) {
+  public GatewayServer(Vertx vertx, GatewayOptions options, DocumentStore store, IdentityServices identity) {
     this.vertx = vertx;
     this.options = options;
     this.store = store;
+    this.identity = identity;
     this.metrics = new GatewayMetrics(store);
-    this.router = buildRouter(RequestPolicy.OPEN);
+    this.router = buildRouter(new IdentityPolicy(identity.databases(), identity.rules(), store));
   }
 
   private Router buildRouter(RequestPolicy policy) {
@@ -45,9 +51,28 @@ public final class GatewayServer implements AutoCloseable {
     r.route().handler(metrics::time);
     r.route().handler(RequestIds::assign);
     r.route().handler(SecurityHeaders::add);
+    r.route().handler(new Cors(options.allowedOrigins())::handle);
+    if (options.rateLimit().enabled()) {
+      ClientAddress clients = new ClientAddress(options.trustedProxies());
+      RateLimiter auth = new RateLimiter("authentication", options.rateLimit().authPerMinute(), clients);
+      RateLimiter general = new RateLimiter("", options.rateLimit().perMinute(), clients);
+      for (String path : new String[] {"/auth/v1/signup", "/auth/v1/login", "/auth/v1/refresh"}) {
+        r.post(path).handler(auth::handle);
+      }
+      r.route().handler(general::handle);
+      limiters.add(auth);
+      limiters.add(general);
+      vertx.setPeriodic(60_000, id -> limiters.forEach(RateLimiter::sweep));
+    }
     r.post(ReplicationApi.PUSH).handler(BodyHandler.create(false).setBodyLimit(options.maxPushBodyBytes()));
+    r.post("/admin/rules/push").handler(BodyHandler.create(false).setBodyLimit(options.maxPushBodyBytes()));
     r.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
+    r.route().handler(new Authenticator(identity.auth())::handle);
     new OpsApi(store, metrics, () -> server != null && !stopping).mount(r);
+    new AuthApi(identity.auth()).mount(r);
+    new DatabasesApi(identity.databases()).mount(r);
+    new AdminApi(identity.auth()).mount(r);
+    new RulesApi(identity.databases(), identity.rules()).mount(r);
     new DocumentsApi(store, policy, metrics).mount(r);
     new QueryApi(new QueryEngine(store), policy, metrics).mount(r);
     new ReplicationApi(store, policy, metrics).mount(r);

@@ -1,6 +1,6 @@
 package io.syntrix.gateway;
 
-import io.syntrix.gateway.RequestPolicy.Action;
+import io.syntrix.rules.Action;
 import io.syntrix.gateway.RequestPolicy.Operation;
 import io.syntrix.model.IntegerValue;
 import io.syntrix.model.Json;
@@ -9,6 +9,7 @@ import io.syntrix.model.Query;
 import io.syntrix.model.StringValue;
 import io.syntrix.query.QueryCursor;
 import io.syntrix.query.QueryEngine;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -41,16 +42,16 @@ final class QueryApi {
 
   private record Request(String database, Query query) {}
 
-  private Request parse(RoutingContext ctx) {
+  /** Parses and authorizes: rules decide {@code list} on the collection, with the query visible to them. */
+  private Future<Request> parse(RoutingContext ctx) {
     String db = policy.resolveDatabase(ctx, ctx.pathParam("db"));
     Query query = Query.fromValue(Bodies.object(ctx));
-    policy.authorize(ctx, db, new Operation(Action.LIST, query.collection().value()));
-    return new Request(db, query);
+    return policy.authorize(ctx, db, Operation.list(query.collection().value(), query))
+        .map(ok -> new Request(db, query));
   }
 
   private void query(RoutingContext ctx) {
-    Request r = parse(ctx);
-    ctx.vertx().executeBlocking(() -> {
+    parse(ctx).compose(r -> ctx.vertx().executeBlocking(() -> {
       try (QueryCursor cursor = engine.execute(r.database(), r.query())) {
         try (ResponseStream out = new ResponseStream(ctx.response().setStatusCode(200), Responses.JSON)) {
           out.write('[');
@@ -71,12 +72,11 @@ final class QueryApi {
         throw new UncheckedIOException(e);
       }
       return null;
-    }, false).onFailure(ctx::fail);
+    }, false)).onFailure(ctx::fail);
   }
 
   private void explain(RoutingContext ctx) {
-    Request r = parse(ctx);
-    Handlers.respond(ctx, ctx.vertx().executeBlocking(() -> {
+    Handlers.respond(ctx, parse(ctx).compose(r -> ctx.vertx().executeBlocking(() -> {
       long returned = 0;
       try (QueryCursor cursor = engine.execute(r.database(), r.query())) {
         while (cursor.hasNext()) {
@@ -91,7 +91,7 @@ final class QueryApi {
             .put("returned", IntegerValue.of(returned))
             .build();
       }
-    }, false), body -> Responses.json(ctx, 200, body));
+    }, false)), body -> Responses.json(ctx, 200, body));
   }
 
   /** Keeps Json.writeTo (which closes its generator) from ending the response after one document. */

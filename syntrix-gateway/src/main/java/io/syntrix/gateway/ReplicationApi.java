@@ -1,6 +1,6 @@
 package io.syntrix.gateway;
 
-import io.syntrix.gateway.RequestPolicy.Action;
+import io.syntrix.rules.Action;
 import io.syntrix.gateway.RequestPolicy.Operation;
 import io.syntrix.model.ArrayValue;
 import io.syntrix.model.CollectionPath;
@@ -20,6 +20,7 @@ import io.syntrix.model.SystemFields;
 import io.syntrix.model.Value;
 import io.syntrix.store.DocumentStore;
 import io.syntrix.store.Write;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -67,8 +68,8 @@ final class ReplicationApi {
     InvalidInputException.check(checkpoint != null && !checkpoint.isEmpty(), "'checkpoint' is required (use \"0\" to start)");
     int limit = limitParam(ctx.request().getParam("limit"));
     ChangeFeed.Position from = ChangeFeed.Position.parse(checkpoint);
-    policy.authorize(ctx, db, new Operation(Action.LIST, collection.value()));
-    Handlers.respond(ctx, ctx.vertx().executeBlocking(() -> feed.pull(db, collection, from, limit), false), page -> {
+    Handlers.respond(ctx, policy.authorize(ctx, db, Operation.list(collection.value(), null))
+        .compose(ok -> ctx.vertx().executeBlocking(() -> feed.pull(db, collection, from, limit), false)), page -> {
       List<Value> docs = new ArrayList<>(page.documents().size());
       page.documents().forEach(d -> docs.add(d.toFlat()));
       Responses.json(ctx, 200, MapValue.builder()
@@ -104,11 +105,13 @@ final class ReplicationApi {
       changes.add(change(collection, v));
     }
     InvalidInputException.check(!changes.isEmpty(), "'changes' must hold at least one change");
+    List<Future<Void>> checks = new ArrayList<>();
     for (Change c : changes) {
-      policy.authorize(ctx, db, new Operation(c.delete() ? Action.DELETE : Action.UPDATE, c.path().value()));
+      checks.add(policy.authorize(ctx, db, c.delete() ? Operation.of(Action.DELETE, c.path().value())
+          : Operation.write(Action.UPDATE, c.path().value(), c.data(), false)));
     }
-    // Every change is valid before any is applied; they apply in order on a worker.
-    Handlers.respond(ctx, ctx.vertx().executeBlocking(() -> {
+    // Every change is valid and allowed before any is applied; they apply in order on a worker.
+    Handlers.respond(ctx, Future.all(checks).compose(ok -> ctx.vertx().executeBlocking(() -> {
       List<Value> conflicts = new ArrayList<>();
       for (Change c : changes) {
         Document conflict = apply(db, c);
@@ -117,7 +120,7 @@ final class ReplicationApi {
         }
       }
       return conflicts;
-    }, false), conflicts -> Responses.json(ctx, 200,
+    }, false)), conflicts -> Responses.json(ctx, 200,
         MapValue.builder().put("conflicts", new ArrayValue(conflicts)).build()));
   }
 

@@ -1,29 +1,47 @@
 package io.syntrix.gateway;
 
+import io.syntrix.model.MapValue;
+import io.syntrix.model.Query;
 import io.syntrix.model.ResourcePaths;
+import io.syntrix.rules.Action;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The seam where identity plugs into every handler: which database a URL names, and whether the
- * caller may perform an operation there. Handlers call it before touching the store, so adding
- * authentication and rules changes this object, not the handlers.
+ * The seam where identity plugs into every data handler: which database a URL names, and
+ * whether the caller may perform an operation there. Handlers ask it before touching the store.
  *
- * <p>Called on the event loop; implementations must not block.
+ * <p>Called on the event loop. {@link #resolveDatabase} must be cheap; {@link #authorize} may
+ * need to read (the stored document, for rules on {@code resource.data}) and so answers with a
+ * future.
  */
 interface RequestPolicy {
-  /** What a request is about to do. {@code path} is a document or collection path, or null for the whole database. */
-  record Operation(Action action, String path) {}
+  /**
+   * What a request is about to do: the action, the document path (or the collection path for
+   * {@code LIST}), the new data for creates and updates ({@code merge}: a patch, to be merged
+   * into the stored document), the query for lists.
+   */
+  record Operation(Action action, String path, MapValue newData, Query query, boolean merge) {
+    static Operation of(Action action, String path) {
+      return new Operation(action, path, null, null, false);
+    }
 
-  /** The rule actions of D10. */
-  enum Action { GET, LIST, CREATE, UPDATE, DELETE }
+    static Operation write(Action action, String path, MapValue newData, boolean merge) {
+      return new Operation(action, path, newData, null, merge);
+    }
+
+    static Operation list(String collection, Query query) {
+      return new Operation(Action.LIST, collection, null, query, false);
+    }
+  }
 
   /** The canonical storage key of the database named in the URL; throws a SyntrixException if there is none. */
   String resolveDatabase(RoutingContext ctx, String fromUrl);
 
-  /** Throws a SyntrixException (401/403) when the caller may not perform {@code op} in {@code database}. */
-  void authorize(RoutingContext ctx, String database, Operation op);
+  /** Succeeds when the caller may perform {@code op}; fails with a SyntrixException (401/403) otherwise. */
+  Future<Void> authorize(RoutingContext ctx, String database, Operation op);
 
-  /** Until identity lands: every well-formed database name is its own key, and everything is allowed. */
+  /** Without identity (tests of the data path alone): every well-formed name is its own key; all is allowed. */
   RequestPolicy OPEN = new RequestPolicy() {
     @Override
     public String resolveDatabase(RoutingContext ctx, String fromUrl) {
@@ -31,8 +49,8 @@ interface RequestPolicy {
     }
 
     @Override
-    public void authorize(RoutingContext ctx, String database, Operation op) {
-      // open access
+    public Future<Void> authorize(RoutingContext ctx, String database, Operation op) {
+      return Future.succeededFuture();
     }
   };
 }

@@ -146,7 +146,6 @@ class DocumentsApiTest {
         {"POST", docs("default", "users"), "{\"id\":\"bad id\"}"},
         {"POST", docs("default", "users/u1"), "{}"},
         {"POST", docs("default", "us$ers"), "{}"},
-        {"POST", docs("bad$db", "users"), "{}"},
         {"GET", docs("default", "users"), null},
         {"GET", docs("default", "users//x"), null},
         {"PUT", docs("default", "users/u1"), "{\"a\":1}"},
@@ -163,6 +162,15 @@ class DocumentsApiTest {
       assertThat(r.errorCode()).isEqualTo("BAD_REQUEST");
     }
     assertThat(server.store.changeLog().lastSeq()).isZero();
+  }
+
+  @Test
+  void unknownDatabasesAre404DatabaseNotFound() {
+    for (String db : new String[] {"bad$db", "nosuchdb", "id:0123456789abcdef", "id:zz"}) {
+      var r = server.get(docs(db, "users/u1"));
+      assertThat(r.status()).as(db).isEqualTo(404);
+      assertThat(r.errorCode()).isEqualTo("DATABASE_NOT_FOUND");
+    }
   }
 
   @Test
@@ -188,6 +196,8 @@ class DocumentsApiTest {
 
   @Test
   void databasesAreSeparate() {
+    server.createDatabase("alpha");
+    server.createDatabase("beta");
     server.post(docs("alpha", "users"), "{\"id\":\"u\",\"db\":\"alpha\"}");
     assertThat(server.get(docs("beta", "users/u")).status()).isEqualTo(404);
     server.post(docs("beta", "users"), "{\"id\":\"u\",\"db\":\"beta\"}");

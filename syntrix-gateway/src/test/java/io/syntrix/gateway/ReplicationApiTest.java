@@ -82,6 +82,7 @@ class ReplicationApiTest {
     server.post(docs("default", "notes"), "{\"id\":\"a\",\"n\":1}");
     server.post(docs("default", "other"), "{\"id\":\"x\"}");
     server.post(docs("default", "notes/a/sub"), "{\"id\":\"s\"}");
+    server.createDatabase("elsewhere");
     server.post(docs("elsewhere", "notes"), "{\"id\":\"z\"}");
     server.patch(docs("default", "notes/b"), "{\"doc\":{\"n\":2}}");
     server.delete(docs("default", "notes/a"), null);

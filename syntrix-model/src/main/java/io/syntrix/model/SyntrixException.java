@@ -17,4 +17,9 @@ public class SyntrixException extends RuntimeException {
   public ErrorCode code() {
     return code;
   }
+
+  /** Extra detail for the wire body (e.g. per-field validation errors as {@code "errors"}); null when none. */
+  public Value details() {
+    return null;
+  }
 }

@@ -2,6 +2,7 @@ package io.syntrix.server;
 
 import io.syntrix.gateway.GatewayOptions;
 import io.syntrix.gateway.GatewayServer;
+import io.syntrix.identity.IdentityServices;
 import io.syntrix.model.SyntrixException;
 import io.syntrix.store.rocksdb.RocksDocumentStore;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
@@ -41,6 +42,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--durability", description = "periodic (fsync the WAL every 100 ms) or each-commit (env SYNTRIX_DURABILITY; default periodic).")
   String durability;
 
+  @Option(names = "--no-rate-limit", description = "Switch per-client rate limits off (tests, benchmarks; env SYNTRIX_RATE_LIMIT=false).")
+  boolean noRateLimit;
+
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig settings;
@@ -50,6 +54,9 @@ final class ServeCommand implements Callable<Integer> {
         settings = settings.withFile(config);
       }
       settings = settings.withEnvironment(System.getenv()).with(host, port, dataDir, retention, durability);
+      if (noRateLimit) {
+        settings = settings.withRateLimit(false, settings.perMinute(), settings.authPerMinute());
+      }
     } catch (SyntrixException e) {
       System.err.println("syntrix: " + e.getMessage());
       return 2;
@@ -57,9 +64,32 @@ final class ServeCommand implements Callable<Integer> {
     RocksStoreOptions storeOptions = RocksStoreOptions.defaults(settings.dataDir().toAbsolutePath().normalize())
         .withRetention(settings.retention()).withDurability(settings.durability());
     RocksDocumentStore store = RocksDocumentStore.open(storeOptions);
+    IdentityServices.Options identityOptions = IdentityServices.Options.defaults(storeOptions.directory())
+        .withAdminPassword(settings.adminPassword()).withMaxDatabasesPerUser(settings.maxDatabasesPerUser());
+    if (settings.signingKeyFile() != null) {
+      identityOptions = identityOptions.withSigningKey(settings.signingKeyFile());
+    }
+    IdentityServices identity;
+    try {
+      identity = IdentityServices.start(store, identityOptions);
+    } catch (SyntrixException e) {
+      System.err.println("syntrix: " + e.getMessage());
+      store.close();
+      return 2;
+    }
+    if (identity.generatedAdminPassword() != null) {
+      System.out.println("Created admin user '" + identity.auth().adminUsername() + "' with password: "
+          + identity.generatedAdminPassword() + "  (shown once; set SYNTRIX_ADMIN_PASSWORD to choose it)");
+    }
     Vertx vertx = Vertx.vertx();
-    GatewayServer gateway = new GatewayServer(vertx,
-        GatewayOptions.defaults().withHost(settings.host()).withPort(settings.port()), store);
+    GatewayOptions gatewayOptions = GatewayOptions.defaults().withHost(settings.host()).withPort(settings.port())
+        .withRateLimit(settings.rateLimitEnabled()
+            ? new GatewayOptions.RateLimit(true, settings.perMinute(), settings.authPerMinute())
+            : GatewayOptions.RateLimit.off())
+        .withAllowedOrigins(settings.allowedOrigins()).withTrustedProxies(settings.trustedProxies());
+    GatewayServer gateway = new GatewayServer(vertx, gatewayOptions, store, identity);
+    // Databases marked for deletion lose their documents in the background.
+    vertx.setPeriodic(60_000, id -> vertx.executeBlocking(identity.databases()::purgeDeleted, false));
     int boundPort;
     try {
       boundPort = gateway.start().await();

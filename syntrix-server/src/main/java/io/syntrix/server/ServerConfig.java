@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,23 +23,41 @@ import java.util.Map;
  * server:
  *   host: 0.0.0.0          # SYNTRIX_HOST
  *   port: 8080             # SYNTRIX_PORT
+ *   rateLimit:
+ *     enabled: true        # SYNTRIX_RATE_LIMIT=false, or --no-rate-limit
+ *     perMinute: 600       # requests per client IP
+ *     authPerMinute: 20    # signup/login/refresh per client IP
+ *   allowedOrigins: []     # CORS and realtime origin check; empty allows any
+ *   trustedProxies: []     # peers whose X-Forwarded-For is believed
  * storage:
  *   dataDir: ./data        # SYNTRIX_DATA_DIR
  *   retention: P30D        # SYNTRIX_RETENTION (ISO-8601 duration)
  *   durability: periodic   # SYNTRIX_DURABILITY: periodic | each-commit
+ * identity:
+ *   adminPassword: ...     # SYNTRIX_ADMIN_PASSWORD; used at first start only; generated and printed if unset
+ *   signingKeyFile: ...    # default <dataDir>/keys/auth_private.pem
+ *   maxDatabasesPerUser: 10
  * </pre>
  */
-record ServerConfig(String host, int port, Path dataDir, Duration retention, Durability durability) {
+record ServerConfig(String host, int port, Path dataDir, Duration retention, Durability durability,
+                    boolean rateLimitEnabled, int perMinute, int authPerMinute, List<String> allowedOrigins,
+                    List<String> trustedProxies, String adminPassword, Path signingKeyFile, int maxDatabasesPerUser) {
   static ServerConfig defaults() {
-    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), Duration.ofDays(30), Durability.FSYNC_PERIODIC);
+    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), Duration.ofDays(30), Durability.FSYNC_PERIODIC,
+        true, 600, 20, List.of(), List.of(), null, null, 10);
   }
 
   /** The YAML file's shape; absent keys keep the value below them. */
   @JsonIgnoreProperties(ignoreUnknown = false)
-  record File(Server server, Storage storage) {
-    record Server(String host, Integer port) {}
+  record File(Server server, Storage storage, Identity identity) {
+    record Server(String host, Integer port, RateLimit rateLimit, List<String> allowedOrigins,
+                  List<String> trustedProxies) {}
+
+    record RateLimit(Boolean enabled, Integer perMinute, Integer authPerMinute) {}
 
     record Storage(String dataDir, String retention, String durability) {}
+
+    record Identity(String adminPassword, String signingKeyFile, Integer maxDatabasesPerUser) {}
   }
 
   ServerConfig withFile(Path file) {
@@ -54,17 +73,43 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
       return c;
     }
     if (f.server() != null) {
-      c = c.with(f.server().host(), f.server().port() == null ? null : f.server().port().toString(), null, null, null);
+      File.Server s = f.server();
+      c = c.with(s.host(), s.port() == null ? null : s.port().toString(), null, null, null);
+      if (s.rateLimit() != null) {
+        File.RateLimit r = s.rateLimit();
+        c = c.withRateLimit(r.enabled() != null ? r.enabled() : c.rateLimitEnabled,
+            r.perMinute() != null ? positive(r.perMinute(), "perMinute") : c.perMinute,
+            r.authPerMinute() != null ? positive(r.authPerMinute(), "authPerMinute") : c.authPerMinute);
+      }
+      c = c.withNetwork(s.allowedOrigins() != null ? s.allowedOrigins() : c.allowedOrigins,
+          s.trustedProxies() != null ? s.trustedProxies() : c.trustedProxies);
     }
     if (f.storage() != null) {
       c = c.with(null, null, f.storage().dataDir(), f.storage().retention(), f.storage().durability());
     }
+    if (f.identity() != null) {
+      File.Identity i = f.identity();
+      c = c.withIdentity(i.adminPassword() != null ? i.adminPassword() : c.adminPassword,
+          i.signingKeyFile() != null ? Path.of(i.signingKeyFile()) : c.signingKeyFile,
+          i.maxDatabasesPerUser() != null ? i.maxDatabasesPerUser() : c.maxDatabasesPerUser);
+    }
     return c;
   }
 
+  private static int positive(int v, String name) {
+    InvalidInputException.check(v > 0, name + " must be positive");
+    return v;
+  }
+
   ServerConfig withEnvironment(Map<String, String> env) {
-    return with(env.get("SYNTRIX_HOST"), env.get("SYNTRIX_PORT"), env.get("SYNTRIX_DATA_DIR"),
+    ServerConfig c = with(env.get("SYNTRIX_HOST"), env.get("SYNTRIX_PORT"), env.get("SYNTRIX_DATA_DIR"),
         env.get("SYNTRIX_RETENTION"), env.get("SYNTRIX_DURABILITY"));
+    String rateLimit = env.get("SYNTRIX_RATE_LIMIT");
+    if (rateLimit != null) {
+      c = c.withRateLimit(!rateLimit.equalsIgnoreCase("false") && !rateLimit.equals("0"), c.perMinute, c.authPerMinute);
+    }
+    String admin = env.get("SYNTRIX_ADMIN_PASSWORD");
+    return admin != null && !admin.isEmpty() ? c.withIdentity(admin, c.signingKeyFile, c.maxDatabasesPerUser) : c;
   }
 
   /** Overrides the settings that are non-null, parsing and checking each. */
@@ -74,7 +119,25 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
         port != null ? parsePort(port) : this.port,
         dataDir != null ? Path.of(dataDir) : this.dataDir,
         retention != null ? parseDuration(retention) : this.retention,
-        durability != null ? parseDurability(durability) : this.durability);
+        durability != null ? parseDurability(durability) : this.durability,
+        rateLimitEnabled, perMinute, authPerMinute, allowedOrigins, trustedProxies, adminPassword, signingKeyFile,
+        maxDatabasesPerUser);
+  }
+
+  ServerConfig withRateLimit(boolean enabled, int perMinute, int authPerMinute) {
+    return new ServerConfig(host, port, dataDir, retention, durability, enabled, perMinute, authPerMinute,
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser);
+  }
+
+  ServerConfig withNetwork(List<String> allowedOrigins, List<String> trustedProxies) {
+    return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
+        List.copyOf(allowedOrigins), List.copyOf(trustedProxies), adminPassword, signingKeyFile, maxDatabasesPerUser);
+  }
+
+  ServerConfig withIdentity(String adminPassword, Path signingKeyFile, int maxDatabasesPerUser) {
+    InvalidInputException.check(maxDatabasesPerUser >= 0, "maxDatabasesPerUser must not be negative");
+    return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser);
   }
 
   private static int parsePort(String s) {

@@ -41,6 +41,8 @@ class ServeCommandTest {
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String first = out.readLine();
+      assertThat(first).as("the generated admin password is shown once").startsWith("Created admin user 'syntrix' with password: ");
       String line = out.readLine();
       assertThat(line).startsWith("Syntrix ready on http://127.0.0.1:").contains(data.toString());
       Matcher m = Pattern.compile(":(\\d+) ").matcher(line);
@@ -49,13 +51,25 @@ class ServeCommandTest {
       HttpClient http = HttpClient.newHttpClient();
       assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-      HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base
+      HttpResponse<String> signup = http.send(HttpRequest.newBuilder(URI.create(base + "/auth/v1/signup"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"Alice-Password-1\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(signup.statusCode()).as(signup.body()).isEqualTo(200);
+      Matcher token = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(signup.body());
+      assertThat(token.find()).isTrue();
+      String bearer = "Bearer " + token.group(1);
+      HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(base
               + "/api/v1/databases/default/documents/notes"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"n0\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).as("the default database is for signed-in users").isEqualTo(401);
+      HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base
+              + "/api/v1/databases/default/documents/notes")).header("Authorization", bearer)
           .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"n1\",\"text\":\"hello\"}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(created.statusCode()).isEqualTo(201);
       HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(base
-          + "/api/v1/databases/default/documents/notes/n1")).build(), HttpResponse.BodyHandlers.ofString());
+          + "/api/v1/databases/default/documents/notes/n1")).header("Authorization", bearer).build(),
+          HttpResponse.BodyHandlers.ofString());
       assertThat(read.body()).contains("\"text\":\"hello\"");
       process.destroy(); // SIGTERM
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -63,8 +77,8 @@ class ServeCommandTest {
       process.destroyForcibly();
     }
     try (RocksDocumentStore store = RocksDocumentStore.open(RocksStoreOptions.defaults(data))) {
-      assertThat(store.get("default", DocumentPath.of("notes/n1"))).isPresent();
-      assertThat(store.changeLog().lastSeq()).isEqualTo(1);
+      assertThat(store.changeLog().read(0, 10)).singleElement()
+          .satisfies(e -> assertThat(e.path()).isEqualTo(DocumentPath.of("notes/n1")));
     }
   }
 

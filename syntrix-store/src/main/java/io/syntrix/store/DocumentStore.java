@@ -21,15 +21,7 @@ import java.util.concurrent.CompletionException;
  * <p>Databases are isolated key spaces. Every method is thread-safe; {@link #writeAsync}
  * completes on the store's committer thread, so dependent stages must not block.
  */
-public interface DocumentStore extends AutoCloseable {
-
-  /** The live document at {@code path}, or empty when absent or deleted. */
-  default Optional<Document> get(String database, DocumentPath path) {
-    return get(database, path, false);
-  }
-
-  /** The document at {@code path}; tombstones too when {@code includeDeleted}. */
-  Optional<Document> get(String database, DocumentPath path, boolean includeDeleted);
+public interface DocumentStore extends ReadView, AutoCloseable {
 
   /** Queues a write for the committer. Failures complete the future with a {@link SyntrixException}. */
   CompletableFuture<ChangeEvent> writeAsync(Write write);
@@ -64,23 +56,22 @@ public interface DocumentStore extends AutoCloseable {
   }
 
   /**
-   * The documents of one collection (not of its subcollections) in id order, starting after
-   * {@code startAfterId} when it is non-null.
+   * A consistent, read-only view of every database as of one commit: exactly the writes up to
+   * {@link ReadSnapshot#seq()}, whatever is committed while it is open. Close it promptly: it
+   * pins old data.
    */
-  Cursor<Document> scanCollection(String database, CollectionPath collection, String startAfterId,
-                                  boolean includeDeleted);
-
-  /**
-   * Entries of the single-field index on {@code field} (a top-level data field, or
-   * {@code version}, {@code createdAt}, {@code updatedAt}) within {@code range}, in value then id
-   * order, or the reverse when {@code descending}; strictly after {@code startAfter} in scan
-   * order when it is non-null. Every top-level value is indexed (arrays and maps as whole values);
-   * a document without the field has no entry. Tombstones keep only their system-field entries.
-   */
-  Cursor<IndexEntry> scanIndex(String database, CollectionPath collection, String field, IndexRange range,
-                               boolean descending, IndexEntry startAfter);
+  ReadSnapshot snapshot();
 
   ChangeLog changeLog();
+
+  /** The server's own records (users, databases, tokens, rules). */
+  SystemStore system();
+
+  /**
+   * Removes every document, tombstone and index entry of {@code database} at once, without
+   * change-log entries (the database itself is going away). Returns how many documents went.
+   */
+  long dropDatabase(String database);
 
   /** Finishes queued writes, makes them durable and releases every resource. */
   @Override

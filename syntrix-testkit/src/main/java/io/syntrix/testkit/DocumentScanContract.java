@@ -50,6 +50,32 @@ public abstract class DocumentScanContract extends StoreContractSupport {
   }
 
   @Test
+  void collectionScanRunsDescendingWithStartAfterPositions() {
+    put("b", "{}");
+    put("a", "{}");
+    put("c", "{}");
+    put("ab", "{}");
+    store.create(DB, path("items/a/sub/x"), json("{}"));
+    store.create(DB, path("items/c/sub/y"), json("{}"));
+    store.create(DB, path("itemsX/z"), json("{}"));
+    store.create(DB, path("item/z"), json("{}"));
+    store.delete(DB, ITEMS.document("b"), List.of());
+    assertThat(drain(store.scanCollection(DB, ITEMS, null, false, true)).stream().map(Document::id))
+        .containsExactly("c", "ab", "a");
+    assertThat(drain(store.scanCollection(DB, ITEMS, null, true, true)).stream().map(Document::id))
+        .containsExactly("c", "b", "ab", "a");
+    assertThat(drain(store.scanCollection(DB, ITEMS, "c", true, true)).stream().map(Document::id))
+        .containsExactly("b", "ab", "a");
+    assertThat(drain(store.scanCollection(DB, ITEMS, "ab", false, true)).stream().map(Document::id))
+        .containsExactly("a");
+    assertThat(drain(store.scanCollection(DB, ITEMS, "bb", false, true)).stream().map(Document::id))
+        .as("a start-after id that is not stored").containsExactly("ab", "a");
+    assertThat(drain(store.scanCollection(DB, ITEMS, "a", false, true))).isEmpty();
+    assertThat(drain(store.scanCollection(DB, ITEMS, "zz", false, false))).isEmpty();
+    assertThat(drain(store.scanCollection(DB, CollectionPath.of("empty"), null, true, true))).isEmpty();
+  }
+
+  @Test
   void equalityFindsIntegersAndDoublesAlike() {
     put("i", "{\"v\":1}");
     put("d", "{\"v\":1.0}");

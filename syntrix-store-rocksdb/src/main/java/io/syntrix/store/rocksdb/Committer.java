@@ -58,11 +58,13 @@ final class Committer implements AutoCloseable {
   static final byte[] EMPTY = new byte[0];
 
   /** Work for the committer thread. */
-  sealed interface Task permits WriteTask, PurgeTask, Stop {}
+  sealed interface Task permits WriteTask, PurgeTask, DropTask, Stop {}
 
   record WriteTask(Write write, CompletableFuture<ChangeEvent> result) implements Task {}
 
   record PurgeTask(long cutoffMillis, CompletableFuture<PurgeResult> result) implements Task {}
+
+  record DropTask(String database, CompletableFuture<Long> result) implements Task {}
 
   enum Stop implements Task { INSTANCE }
 
@@ -74,6 +76,12 @@ final class Committer implements AutoCloseable {
   private final WriteOptions writeOptions;
   private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
+  /**
+   * Held for writing from a group's RocksDB write until its seq is published, and for reading
+   * while a snapshot is taken: a snapshot therefore holds exactly the commits up to the seq it
+   * reports, never half a group.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock publication = new java.util.concurrent.locks.ReentrantReadWriteLock();
   private final Condition committed = lock.newCondition();
   private volatile int waiters;
   private volatile boolean closed;
@@ -104,6 +112,16 @@ final class Committer implements AutoCloseable {
     return firstSeq;
   }
 
+  /** Takes a RocksDB snapshot together with the seq it holds (see {@link #publication}). */
+  RocksReadSnapshot snapshot() {
+    publication.readLock().lock();
+    try {
+      return new RocksReadSnapshot(engine, engine.db.getSnapshot(), lastSeq);
+    } finally {
+      publication.readLock().unlock();
+    }
+  }
+
   CompletableFuture<ChangeEvent> submit(Write write) {
     CompletableFuture<ChangeEvent> result = new CompletableFuture<>();
     enqueue(new WriteTask(write, result), result);
@@ -113,6 +131,12 @@ final class Committer implements AutoCloseable {
   CompletableFuture<PurgeResult> purge(long cutoffMillis) {
     CompletableFuture<PurgeResult> result = new CompletableFuture<>();
     enqueue(new PurgeTask(cutoffMillis, result), result);
+    return result;
+  }
+
+  CompletableFuture<Long> dropDatabase(String database) {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    enqueue(new DropTask(database, result), result);
     return result;
   }
 
@@ -170,7 +194,7 @@ final class Committer implements AutoCloseable {
           stopping = true;
           group.subList(stop, group.size()).clear();
         }
-        commit(group);
+        commitSplittingAtDrops(group);
         group.clear();
       }
       if (unsyncedSince >= 0 && (stopping || System.nanoTime() - unsyncedSince >= syncIntervalNanos)) {
@@ -193,9 +217,39 @@ final class Committer implements AutoCloseable {
     }
   }
 
+  /**
+   * A drop removes whole key ranges, which the per-group overlay of documents cannot see through:
+   * it commits on its own, between the writes queued before and after it.
+   */
+  private void commitSplittingAtDrops(List<Task> group) {
+    int from = 0;
+    for (int i = 0; i < group.size(); i++) {
+      if (group.get(i) instanceof DropTask drop) {
+        if (i > from) {
+          commit(group.subList(from, i));
+        }
+        runDrop(drop);
+        from = i + 1;
+      }
+    }
+    if (from < group.size()) {
+      commit(group.subList(from, group.size()));
+    }
+  }
+
+  private void runDrop(DropTask drop) {
+    try {
+      drop.result().complete(Retention.dropDatabase(engine, drop.database(), writeOptions));
+    } catch (RocksDBException | RuntimeException e) {
+      log.error("dropping database {} failed", drop.database(), e);
+      drop.result().completeExceptionally(StoreException.unavailable("cannot drop database " + drop.database(), e));
+    }
+  }
+
   /** Commits one group; see the class comment for the order of effects. */
   private void commit(List<Task> group) {
     long now = Math.max(System.currentTimeMillis(), lastTimestamp);
+    long previousSeq = lastSeq;
     Batch batch = new Batch(lastSeq, now);
     List<Runnable> completions = new ArrayList<>(group.size());
     try (WriteBatch wb = new WriteBatch()) {
@@ -207,11 +261,18 @@ final class Committer implements AutoCloseable {
             batch.newFirstSeq = r.firstSeqAfter();
             completions.add(() -> p.result().complete(r));
           }
+          case DropTask d -> throw new IllegalStateException("drops commit on their own");
           case Stop s -> throw new IllegalStateException("Stop is removed before commit");
         }
       }
-      if (wb.count() > 0) {
-        engine.db.write(writeOptions, wb);
+      publication.writeLock().lock();
+      try {
+        if (wb.count() > 0) {
+          engine.db.write(writeOptions, wb);
+        }
+        lastSeq = batch.seq;
+      } finally {
+        publication.writeLock().unlock();
       }
     } catch (RocksDBException | RuntimeException e) {
       log.error("commit of {} tasks failed; none of them was written", group.size(), e);
@@ -222,12 +283,11 @@ final class Committer implements AutoCloseable {
       return;
     }
     lastTimestamp = now;
-    if (batch.seq != lastSeq && durability == Durability.FSYNC_PERIODIC && unsyncedSince < 0) {
+    if (batch.seq != previousSeq && durability == Durability.FSYNC_PERIODIC && unsyncedSince < 0) {
       unsyncedSince = System.nanoTime();
     }
     firstSeq = batch.newFirstSeq >= 0 ? batch.newFirstSeq : firstSeq;
-    boolean advanced = batch.seq != lastSeq;
-    lastSeq = batch.seq;
+    boolean advanced = batch.seq != previousSeq;
     completions.forEach(Runnable::run);
     if (advanced) {
       publish(batch.seq);
@@ -256,6 +316,7 @@ final class Committer implements AutoCloseable {
     switch (task) {
       case WriteTask w -> w.result().completeExceptionally(failure);
       case PurgeTask p -> p.result().completeExceptionally(failure);
+      case DropTask d -> d.result().completeExceptionally(failure);
       case Stop s -> { }
     }
   }

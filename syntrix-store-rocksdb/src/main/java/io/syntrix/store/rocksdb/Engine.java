@@ -92,6 +92,12 @@ final class Engine implements AutoCloseable {
     return value == null ? null : DocumentCodec.decode(path, value);
   }
 
+  /** The same, read through {@code options} (e.g. at a snapshot). */
+  Document readDocument(org.rocksdb.ReadOptions options, byte[] key, DocumentPath path) throws RocksDBException {
+    byte[] value = db.get(documents, options, key);
+    return value == null ? null : DocumentCodec.decode(path, value);
+  }
+
   @Override
   public void close() {
     handles.forEach(ColumnFamilyHandle::close);

@@ -24,6 +24,37 @@ final class Retention {
 
   private Retention() {}
 
+  /**
+   * Deletes every document, index entry and tombstone marker of one database: two range deletes
+   * ({@code db 00} up to {@code db 01} holds exactly that database's keys) and a pass over the
+   * markers. Returns the number of documents removed.
+   */
+  static long dropDatabase(Engine engine, String database, org.rocksdb.WriteOptions options) throws RocksDBException {
+    byte[] name = database.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] start = Keys.append(name, (byte) 0);
+    byte[] end = Keys.append(name, (byte) 1);
+    long documents = 0;
+    try (WriteBatch wb = new WriteBatch()) {
+      try (RocksIterator it = engine.db.newIterator(engine.documents)) {
+        for (it.seek(start); it.isValid() && Keys.startsWith(it.key(), start); it.next()) {
+          documents++;
+        }
+      }
+      try (RocksIterator it = engine.db.newIterator(engine.tombstones)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          byte[] marker = it.key();
+          if (marker.length > 8 + start.length && Arrays.equals(marker, 8, 8 + start.length, start, 0, start.length)) {
+            wb.delete(engine.tombstones, marker);
+          }
+        }
+      }
+      wb.deleteRange(engine.documents, start, end);
+      wb.deleteRange(engine.index, start, end);
+      engine.db.write(options, wb);
+    }
+    return documents;
+  }
+
   static PurgeResult purge(Engine engine, WriteBatch wb, Map<ByteBuffer, Document> overlay, long cutoffMillis,
                       long firstSeq) throws RocksDBException {
     int tombstones = 0;

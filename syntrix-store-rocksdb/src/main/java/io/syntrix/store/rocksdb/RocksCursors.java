@@ -20,20 +20,27 @@ import org.rocksdb.RocksIterator;
  */
 final class RocksCursors {
   private final Engine engine;
+  private final ReadOptions readOptions;
   private final Set<Base<?>> open = ConcurrentHashMap.newKeySet();
 
-  RocksCursors(Engine engine) {
+  /** @param readOptions how cursors read (the live data, or a snapshot); owned by the caller */
+  RocksCursors(Engine engine, ReadOptions readOptions) {
     this.engine = engine;
+    this.readOptions = readOptions;
   }
 
   Cursor<Document> collection(String database, CollectionPath collection, String startAfterId,
-                              boolean includeDeleted) {
+                              boolean includeDeleted, boolean descending) {
     byte[] prefix = Keys.collectionPrefix(database, collection);
-    byte[] start = startAfterId == null ? prefix
-        : Keys.append(concat(prefix, startAfterId.getBytes(StandardCharsets.UTF_8)), (byte) 0);
-    return register(new Base<Document>(engine.db.newIterator(engine.documents, new ReadOptions())) {
+    byte[] after = startAfterId == null ? null : concat(prefix, startAfterId.getBytes(StandardCharsets.UTF_8));
+    return register(new Base<Document>(engine.db.newIterator(engine.documents, readOptions)) {
       {
-        it.seek(start);
+        if (descending) {
+          // Ids are ASCII, so prefix + 0xFF sorts after every document of the collection.
+          it.seekForPrev(after != null ? after : Keys.append(prefix, (byte) 0xFF));
+        } else {
+          it.seek(after != null ? Keys.append(after, (byte) 0) : prefix);
+        }
       }
 
       @Override
@@ -43,6 +50,9 @@ final class RocksCursors {
 
       @Override
       Document decode(byte[] key) {
+        if (after != null && Arrays.equals(key, after)) {
+          return null; // the start-after document itself
+        }
         Document d = DocumentCodec.decode(new DocumentPath(collection.value() + "/" + Keys.idOf(key, prefix.length)),
             it.value());
         return d.deleted() && !includeDeleted ? null : d;
@@ -50,7 +60,11 @@ final class RocksCursors {
 
       @Override
       void advance() {
-        it.next();
+        if (descending) {
+          it.prev();
+        } else {
+          it.next();
+        }
       }
     });
   }
@@ -61,7 +75,7 @@ final class RocksCursors {
     byte[] low = lowerBound(prefix, range);
     byte[] high = upperBound(prefix, range); // exclusive
     byte[] after = startAfter == null ? null : Keys.indexPosition(prefix, startAfter.value(), startAfter.docId());
-    return register(new Base<IndexEntry>(engine.db.newIterator(engine.index, new ReadOptions())) {
+    return register(new Base<IndexEntry>(engine.db.newIterator(engine.index, readOptions)) {
       {
         if (descending) {
           it.seekForPrev(after != null && Arrays.compareUnsigned(after, high) < 0 ? after : high);

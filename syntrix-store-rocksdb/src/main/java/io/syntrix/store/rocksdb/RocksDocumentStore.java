@@ -43,14 +43,17 @@ public final class RocksDocumentStore implements DocumentStore {
   private final Engine engine;
   private final Committer committer;
   private final RocksChangeLog changeLog;
+  private final org.rocksdb.ReadOptions liveReads;
   private final RocksCursors cursors;
+  private final RocksSystemStore system;
   private final ScheduledExecutorService retention;
   private final Clock clock;
 
   private RocksDocumentStore(RocksStoreOptions options, Clock clock) throws RocksDBException {
     this.options = options;
     this.clock = clock;
-    this.engine = new Engine(options);
+    this.engine = new Engine(options); // loads the native library first
+    this.liveReads = new org.rocksdb.ReadOptions();
     long lastSeq = 0;
     long firstSeq;
     long lastTimestamp = 0;
@@ -69,7 +72,8 @@ public final class RocksDocumentStore implements DocumentStore {
     }
     this.committer = new Committer(engine, options, lastSeq, firstSeq, lastTimestamp);
     this.changeLog = new RocksChangeLog(engine, committer);
-    this.cursors = new RocksCursors(engine);
+    this.cursors = new RocksCursors(engine, liveReads);
+    this.system = new RocksSystemStore(engine);
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
         r -> Thread.ofPlatform().name("syntrix-retention").daemon().unstarted(r));
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -111,9 +115,9 @@ public final class RocksDocumentStore implements DocumentStore {
 
   @Override
   public Cursor<Document> scanCollection(String database, CollectionPath collection, String startAfterId,
-                                         boolean includeDeleted) {
+                                         boolean includeDeleted, boolean descending) {
     ResourcePaths.requireDatabase(database);
-    return cursors.collection(database, collection, startAfterId, includeDeleted);
+    return cursors.collection(database, collection, startAfterId, includeDeleted, descending);
   }
 
   @Override
@@ -126,6 +130,22 @@ public final class RocksDocumentStore implements DocumentStore {
   @Override
   public ChangeLog changeLog() {
     return changeLog;
+  }
+
+  @Override
+  public io.syntrix.store.ReadSnapshot snapshot() {
+    return committer.snapshot();
+  }
+
+  @Override
+  public io.syntrix.store.SystemStore system() {
+    return system;
+  }
+
+  @Override
+  public long dropDatabase(String database) {
+    ResourcePaths.requireDatabase(database);
+    return committer.dropDatabase(database).join();
   }
 
   /**
@@ -161,6 +181,8 @@ public final class RocksDocumentStore implements DocumentStore {
     retention.shutdownNow();
     committer.close();
     cursors.closeAll();
+    liveReads.close();
+    system.close();
     engine.close();
     log.info("closed store at {}", options.directory());
   }

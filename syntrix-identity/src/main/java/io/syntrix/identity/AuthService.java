@@ -1,0 +1,342 @@
+package io.syntrix.identity;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.syntrix.model.BooleanValue;
+import io.syntrix.model.ErrorCode;
+import io.syntrix.model.IntegerValue;
+import io.syntrix.model.MapValue;
+import io.syntrix.model.StringValue;
+import io.syntrix.model.SyntrixException;
+import io.syntrix.store.SystemStore;
+import io.syntrix.store.SystemStore.Versioned;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sign-up, login, token refresh and logout (D9).
+ *
+ * <p><b>Records</b> (system store): {@code users/<id>}, {@code usernames/<lowercase name>} →
+ * id, {@code refresh/<jti>} → {user, family, used}, {@code families/<id>} → {user, revoked}.
+ *
+ * <p><b>Refresh rotation.</b> Each login starts a token family. A refresh token is single-use:
+ * using it marks it used (compare-and-set, so of two concurrent uses exactly one wins) and
+ * issues a new pair in the same family. Presenting a used token again is taken as theft: the
+ * whole family is revoked, so the thief's and the owner's tokens all stop working. Logout
+ * revokes the family. Access tokens carry their family and are refused once it is revoked.
+ *
+ * <p><b>Login.</b> Every failure is the same 401 "Invalid credentials" (no user enumeration).
+ * Ten consecutive wrong passwords lock the account for five minutes; the count restarts after
+ * a lockout and on success. Disabled users cannot log in, refresh, or use their access tokens.
+ */
+public final class AuthService {
+  private static final Logger log = LoggerFactory.getLogger(AuthService.class);
+  static final int MAX_FAILED_LOGINS = 10;
+  static final Duration LOCKOUT = Duration.ofMinutes(5);
+  private static final String USERS = "users";
+  private static final String USERNAMES = "usernames";
+  private static final String REFRESH = "refresh";
+  private static final String FAMILIES = "families";
+
+  private final SystemStore system;
+  private final PasswordHasher hasher;
+  private final PasswordPolicy policy;
+  private final TokenService tokens;
+  private final Clock clock;
+  private final String adminUsername;
+
+  public AuthService(SystemStore system, PasswordHasher hasher, PasswordPolicy policy, TokenService tokens, Clock clock,
+                     String adminUsername) {
+    this.system = system;
+    this.hasher = hasher;
+    this.policy = policy;
+    this.tokens = tokens;
+    this.clock = clock;
+    this.adminUsername = adminUsername.toLowerCase(Locale.ROOT);
+  }
+
+  /** {@code {access_token, refresh_token, expires_in}}. */
+  public record TokenPair(String accessToken, String refreshToken, long expiresInSeconds) {
+    public MapValue toValue() {
+      return MapValue.builder()
+          .put("access_token", new StringValue(accessToken))
+          .put("refresh_token", new StringValue(refreshToken))
+          .put("expires_in", IntegerValue.of(expiresInSeconds))
+          .build();
+    }
+  }
+
+  public TokenPair signup(String username, String password) {
+    List<Map.Entry<String, String>> errors = new ArrayList<>();
+    checkCredentialsShape(username, password, errors);
+    if (errors.isEmpty()) {
+      policy.problems(password).forEach(p -> errors.add(Map.entry("password", p)));
+    }
+    if (!errors.isEmpty()) {
+      throw new ValidationFailed(errors);
+    }
+    return tokensFor(createUser(username, password), UUID.randomUUID().toString());
+  }
+
+  private static void checkCredentialsShape(String username, String password, List<Map.Entry<String, String>> errors) {
+    if (username == null || username.isEmpty()) {
+      errors.add(Map.entry("username", "This field is required"));
+    } else if (username.length() < 3) {
+      errors.add(Map.entry("username", "Must be at least 3 characters"));
+    } else if (username.length() > 128) {
+      errors.add(Map.entry("username", "Must be at most 128 characters"));
+    } else if (username.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+      errors.add(Map.entry("username", "Must not contain spaces or control characters"));
+    }
+    if (password == null || password.isEmpty()) {
+      errors.add(Map.entry("password", "This field is required"));
+    } else if (password.length() > 1024) {
+      errors.add(Map.entry("password", "Must be at most 1024 characters"));
+    }
+  }
+
+  private User createUser(String username, String password) {
+    String name = username.toLowerCase(Locale.ROOT);
+    String id = UUID.randomUUID().toString();
+    if (system.compareAndPut(USERNAMES, name, 0, MapValue.builder().put("id", new StringValue(id)).build()) < 0) {
+      throw new SyntrixException(ErrorCode.BAD_REQUEST, "Signup failed");
+    }
+    long now = clock.millis();
+    List<String> roles = name.equals(adminUsername) ? List.of("admin") : List.of("user");
+    User user = new User(id, name, hasher.hash(password), roles, List.of(), false, now, now, 0, 0, 0);
+    system.compareAndPut(USERS, id, 0, user.toValue());
+    return user;
+  }
+
+  public TokenPair login(String username, String password) {
+    if (username == null || password == null) {
+      throw invalidCredentials();
+    }
+    Versioned record = userRecordByName(username).orElse(null);
+    if (record == null) {
+      hasher.hash(password); // spend the same time as a real check: no timing oracle for unknown names
+      throw invalidCredentials();
+    }
+    User user = User.fromValue(record.value());
+    long now = clock.millis();
+    if (user.lockoutUntil() > now) {
+      throw invalidCredentials();
+    }
+    if (!hasher.verify(password, user.passwordHash())) {
+      recordFailure(record, now);
+      throw invalidCredentials();
+    }
+    if (user.disabled()) {
+      throw invalidCredentials();
+    }
+    User loggedIn = user.withLogin(now);
+    system.compareAndPut(USERS, user.id(), record.version(), loggedIn.toValue()); // best effort: stats only
+    return tokensFor(loggedIn, UUID.randomUUID().toString());
+  }
+
+  private void recordFailure(Versioned record, long now) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      User user = User.fromValue(record.value());
+      int failures = user.loginAttempts() + 1;
+      User updated = failures >= MAX_FAILED_LOGINS
+          ? user.withFailedLogin(now, 0, now + LOCKOUT.toMillis())
+          : user.withFailedLogin(now, failures, user.lockoutUntil());
+      if (system.compareAndPut(USERS, user.id(), record.version(), updated.toValue()) > 0) {
+        if (failures >= MAX_FAILED_LOGINS) {
+          log.warn("user {} locked out for {} after {} failed logins", user.username(), LOCKOUT, MAX_FAILED_LOGINS);
+        }
+        return;
+      }
+      record = system.get(USERS, user.id()).orElse(null);
+      if (record == null) {
+        return;
+      }
+    }
+  }
+
+  private static SyntrixException invalidCredentials() {
+    return new SyntrixException(ErrorCode.UNAUTHORIZED, "Invalid credentials");
+  }
+
+  public TokenPair refresh(String refreshToken) {
+    Refresh r = refreshRecord(refreshToken);
+    if (familyRevoked(r.family())) {
+      throw TokenService.unauthorized("refresh token revoked");
+    }
+    MapValue used = MapValue.builder().putAll(r.record().value()).put("used", BooleanValue.TRUE).build();
+    boolean alreadyUsed = ((BooleanValue) r.record().value().get("used")).value();
+    if (alreadyUsed || system.compareAndPut(REFRESH, r.jti(), r.record().version(), used) < 0) {
+      revokeFamily(r.family());
+      log.warn("refresh token reuse detected for user {}; its token family is revoked", r.userId());
+      throw TokenService.unauthorized("refresh token already used; all sessions of this login are revoked");
+    }
+    User user = activeUser(r.userId());
+    return tokensFor(user, r.family());
+  }
+
+  /** Revokes the login session the refresh token belongs to (idempotent). */
+  public void logout(String refreshToken) {
+    Refresh r = refreshRecord(refreshToken);
+    revokeFamily(r.family());
+  }
+
+  private record Refresh(String jti, String userId, String family, Versioned record) {}
+
+  private Refresh refreshRecord(String token) {
+    if (token == null || token.isEmpty()) {
+      throw TokenService.unauthorized("refresh_token is required");
+    }
+    JWTClaimsSet claims = tokens.verifyRefresh(token);
+    Versioned record = system.get(REFRESH, claims.getJWTID()).orElseThrow(() ->
+        TokenService.unauthorized("unknown refresh token"));
+    try {
+      return new Refresh(claims.getJWTID(), claims.getSubject(), claims.getStringClaim("fam"), record);
+    } catch (ParseException e) {
+      throw TokenService.unauthorized("malformed refresh token");
+    }
+  }
+
+  private boolean familyRevoked(String family) {
+    return system.get(FAMILIES, family).map(f -> ((BooleanValue) f.value().get("revoked")).value()).orElse(true);
+  }
+
+  private void revokeFamily(String family) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Optional<Versioned> f = system.get(FAMILIES, family);
+      if (f.isEmpty()) {
+        return;
+      }
+      MapValue revoked = MapValue.builder().putAll(f.get().value()).put("revoked", BooleanValue.TRUE).build();
+      if (system.compareAndPut(FAMILIES, family, f.get().version(), revoked) > 0) {
+        return;
+      }
+    }
+  }
+
+  private TokenPair tokensFor(User user, String family) {
+    if (system.get(FAMILIES, family).isEmpty()) {
+      system.compareAndPut(FAMILIES, family, 0, MapValue.builder()
+          .put("user", new StringValue(user.id())).put("revoked", BooleanValue.FALSE).build());
+    }
+    TokenService.Issued access = tokens.issueAccess(user, family);
+    TokenService.Issued refresh = tokens.issueRefresh(user, family);
+    system.compareAndPut(REFRESH, refresh.jti(), 0, MapValue.builder()
+        .put("user", new StringValue(user.id()))
+        .put("family", new StringValue(family))
+        .put("expiresAt", IntegerValue.of(refresh.expiresAtMillis()))
+        .put("used", BooleanValue.FALSE)
+        .build());
+    return new TokenPair(access.token(), refresh.token(), tokens.accessTtl().toSeconds());
+  }
+
+  /**
+   * The caller behind an access token: signature, type and lifetime, then the user must still
+   * exist and be enabled and the login session must not be revoked. Roles come from the user
+   * record, so an admin's change applies at once.
+   */
+  public Principal authenticate(String accessToken) {
+    Principal p = tokens.verifyAccess(accessToken);
+    Object family = p.claims().get("fam");
+    if (family instanceof String f && familyRevoked(f)) {
+      throw TokenService.unauthorized("session revoked");
+    }
+    User user = activeUser(p.userId());
+    return new Principal(user.id(), user.username(), user.roles(), user.dbAdmin(), p.claims(), p.expiresAtMillis());
+  }
+
+  private User activeUser(String id) {
+    User user = system.get(USERS, id).map(v -> User.fromValue(v.value()))
+        .orElseThrow(() -> TokenService.unauthorized("user no longer exists"));
+    if (user.disabled()) {
+      throw TokenService.unauthorized("user is disabled");
+    }
+    return user;
+  }
+
+  private Optional<Versioned> userRecordByName(String username) {
+    return system.get(USERNAMES, username.toLowerCase(Locale.ROOT))
+        .flatMap(m -> system.get(USERS, ((StringValue) m.value().get("id")).value()));
+  }
+
+  public Optional<User> userByName(String username) {
+    return userRecordByName(username).map(v -> User.fromValue(v.value()));
+  }
+
+  /** Users in id order, for the admin API. */
+  public List<User> listUsers(int limit, int offset) {
+    List<User> out = new ArrayList<>();
+    String after = null;
+    int skipped = 0;
+    while (out.size() < limit) {
+      List<Versioned> page = system.scan(USERS, after, 500);
+      if (page.isEmpty()) {
+        break;
+      }
+      for (Versioned v : page) {
+        if (skipped++ >= offset && out.size() < limit) {
+          out.add(User.fromValue(v.value()));
+        }
+      }
+      after = page.get(page.size() - 1).key();
+    }
+    return out;
+  }
+
+  /** Admin change of roles, database-admin list and the disabled flag; null keeps a value. */
+  public User updateUser(String id, List<String> roles, List<String> dbAdmin, Boolean disabled) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Versioned record = system.get(USERS, id).orElseThrow(() ->
+          new SyntrixException(ErrorCode.NOT_FOUND, "user '" + id + "' not found"));
+      User user = User.fromValue(record.value());
+      User updated = user.withAdminChanges(roles != null ? roles : user.roles(), dbAdmin != null ? dbAdmin : user.dbAdmin(),
+          disabled != null ? disabled : user.disabled(), clock.millis());
+      if (system.compareAndPut(USERS, id, record.version(), updated.toValue()) > 0) {
+        return updated;
+      }
+    }
+    throw new SyntrixException(ErrorCode.CONFLICT, "user '" + id + "' is being changed concurrently; try again");
+  }
+
+  /**
+   * Creates the admin user at first start. Returns the generated password when none was given
+   * (the caller prints it once), else null; does nothing when the admin exists.
+   */
+  public String bootstrapAdmin(String password) {
+    if (userRecordByName(adminUsername).isPresent()) {
+      return null;
+    }
+    String chosen = password;
+    if (chosen == null || chosen.isEmpty()) {
+      chosen = generatePassword();
+    } else if (!policy.problems(chosen).isEmpty()) {
+      throw new SyntrixException(ErrorCode.BAD_REQUEST, "the configured admin password does not meet the password policy: "
+          + String.join(", ", policy.problems(chosen)));
+    }
+    createUser(adminUsername, chosen);
+    log.info("created admin user '{}'", adminUsername);
+    return password == null || password.isEmpty() ? chosen : null;
+  }
+
+  public String adminUsername() {
+    return adminUsername;
+  }
+
+  private static String generatePassword() {
+    SecureRandom random = new SecureRandom();
+    String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    StringBuilder sb = new StringBuilder("Sx!");
+    for (int i = 0; i < 20; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.append("9a").toString();
+  }
+}
