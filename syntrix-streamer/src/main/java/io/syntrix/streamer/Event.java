@@ -28,7 +28,7 @@ public record Event(long seq, String database, String collection, String documen
         change.liveAfter(), change.timestamp());
   }
 
-  /** The document a subscriber sees for {@code op}: the after image, or for {@code DELETE} (a leave) the before image. */
+  /** What a subscriber sees for {@code op}: the after image, or for {@code DELETE} (a leave) the before image. */
   public Document document(Op op) {
     return op == Op.DELETE ? before : after;
   }

@@ -139,7 +139,8 @@ public final class InProcessStreamer implements Streamer {
     lock.lock();
     try {
       if (session.state() != GatewaySession.State.OPEN) {
-        throw StreamerException.streamClosed(session.gatewayId(), session.state().name().toLowerCase());
+        throw StreamerException.streamClosed(session.gatewayId(),
+            session.state().name().toLowerCase(java.util.Locale.ROOT));
       }
       long snapshot = position;
       long skipThrough = snapshot;
@@ -216,7 +217,7 @@ public final class InProcessStreamer implements Streamer {
     }
   }
 
-  /** Drops a stream from the gateway table (if it is still the gateway's current one) and its gauge. Under the match lock. */
+  /** Drops a stream from the gateway table (if still the gateway's current one) and its gauge. Match lock. */
   private void forget(GatewaySession session) {
     if (sessions.remove(session.gatewayId(), session)) {
       metrics.remove(session.depthGauge);
