@@ -50,6 +50,7 @@ public final class GatewayServer implements AutoCloseable {
     this.metrics = new GatewayMetrics(store);
     Cors cors = new Cors(options.allowedOrigins());
     this.realtime = new RealtimeServer(vertx, store, identity, streamer, cors::allows, options.realtime());
+    metrics.realtime(realtime);
     this.router = buildRouter(new IdentityPolicy(identity.databases(), identity.rules(), store), cors);
   }
 

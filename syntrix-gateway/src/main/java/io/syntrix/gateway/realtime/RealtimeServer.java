@@ -84,9 +84,10 @@ public final class RealtimeServer implements AutoCloseable {
       ctx.fail(e);
       return;
     }
+    var connection = ctx.request().connection();
     ctx.request().toWebSocket().onSuccess(ws -> {
-      WebSocketSession session = new WebSocketSession(ws, vertx, auth, databases, subscriptions, options.maxQueue(),
-          options.wsHeartbeatMillis());
+      WebSocketSession session = new WebSocketSession(ws, connection, vertx, auth, databases, subscriptions,
+          options.maxQueue(), options.wsHeartbeatMillis());
       sockets.add(session);
       ws.closeHandler(v -> sockets.remove(session));
       session.start();
@@ -126,8 +127,7 @@ public final class RealtimeServer implements AutoCloseable {
       response.setChunked(true)
           .putHeader("Content-Type", "text/event-stream")
           .putHeader("Cache-Control", "no-cache")
-          .putHeader("Connection", "keep-alive")
-          .putHeader("X-Accel-Buffering", "no");
+          .putHeader("X-Accel-Buffering", "no"); // no Connection header: HTTP/1.1 keeps alive, HTTP/2 forbids it
       response.write(": connected\n\n");
       SseSession session = new SseSession(response, vertx, subscriptions, options.maxQueue());
       session.start(options.sseHeartbeatMillis());
@@ -152,6 +152,15 @@ public final class RealtimeServer implements AutoCloseable {
 
   public int subscriptions() {
     return hub.subscriptions();
+  }
+
+  /** Connections cut off because they fell behind (since the process started). */
+  public static long slowConsumersCutOff() {
+    return Session.SLOW_CONSUMERS.get();
+  }
+
+  public int connections() {
+    return sockets.size();
   }
 
   /** Closes every WebSocket with a proper close frame and the hub's stream. */

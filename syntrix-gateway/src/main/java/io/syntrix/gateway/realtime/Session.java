@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 abstract class Session {
   private static final AtomicLong IDS = new AtomicLong();
+  /** Connections cut off as slow consumers, process-wide (exposed as a metric). */
+  static final AtomicLong SLOW_CONSUMERS = new AtomicLong();
 
   private final String id = "s" + IDS.incrementAndGet();
   final Context context;
@@ -126,6 +128,9 @@ abstract class Session {
   /** From the hub: retention purged changes a resuming subscription needed. */
   abstract void resetSnapshot(String streamerId, String clientId);
 
+  /** The session was cut off: release its subscriptions now, without waiting for the transport to close. */
+  abstract void cutOff();
+
   /** Sends an error and closes (e.g. a subscription that cannot be resumed). */
   final void fail(String code, String message) {
     synchronized (this) {
@@ -162,12 +167,14 @@ abstract class Session {
       return;
     }
     closed = true;
+    SLOW_CONSUMERS.incrementAndGet();
     outbox.clear();
     queued.set(0);
     context.runOnContext(v -> {
       transportWrite(new Out(Frames.error(null, "slow_consumer",
           "the connection fell more than " + maxQueue + " messages behind; reconnect and resume with resumeAfter"), -1));
       closeTransport();
+      cutOff();
     });
   }
 

@@ -42,6 +42,11 @@ final class SseSession extends Session {
     subscriptions.resetSnapshot(vertx, this, streamerId);
   }
 
+  @Override
+  void cutOff() {
+    onClosed();
+  }
+
   private void onClosed() {
     markClosed();
     vertx.cancelTimer(heartbeatTimer);

@@ -46,6 +46,7 @@ final class WebSocketSession extends Session {
   private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
 
   private final ServerWebSocket ws;
+  private final io.vertx.core.http.HttpConnection connection;
   private final Vertx vertx;
   private final AuthService auth;
   private final DatabaseService databases;
@@ -59,10 +60,11 @@ final class WebSocketSession extends Session {
   /** Client subscription id to its gate; event loop only. */
   private final Map<String, Sub> byClientId = new HashMap<>();
 
-  WebSocketSession(ServerWebSocket ws, Vertx vertx, AuthService auth, DatabaseService databases,
-                   Subscriptions subscriptions, int maxQueue, long heartbeatMillis) {
+  WebSocketSession(ServerWebSocket ws, io.vertx.core.http.HttpConnection connection, Vertx vertx, AuthService auth,
+                   DatabaseService databases, Subscriptions subscriptions, int maxQueue, long heartbeatMillis) {
     super(vertx.getOrCreateContext(), maxQueue);
     this.ws = ws;
+    this.connection = connection;
     this.vertx = vertx;
     this.auth = auth;
     this.databases = databases;
@@ -250,6 +252,11 @@ final class WebSocketSession extends Session {
     subscriptions.resetSnapshot(vertx, this, streamerId);
   }
 
+  @Override
+  void cutOff() {
+    onClosed();
+  }
+
   private void onClosed() {
     markClosed();
     vertx.cancelTimer(heartbeatTimer);
@@ -275,9 +282,18 @@ final class WebSocketSession extends Session {
     ws.drainHandler(v -> r.run());
   }
 
+  /**
+   * A graceful close first; a client that does not read never answers the close frame, so the
+   * TCP connection is dropped after a grace period.
+   */
   @Override
   void closeTransport() {
     ws.close((short) 1008, "closed by server");
+    vertx.setTimer(5_000, t -> {
+      if (!ws.isClosed()) {
+        connection.close();
+      }
+    });
   }
 
   /** Closes with a normal close frame (server shutdown). */
