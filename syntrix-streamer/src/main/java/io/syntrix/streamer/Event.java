@@ -17,12 +17,18 @@ import io.syntrix.model.Document;
 public record Event(long seq, String database, String collection, String documentId, Document before,
                     Document after, long timestamp) {
 
+  /** The collection path of a change's document, without re-validating it (the store did). */
+  static String collectionOf(ChangeEvent change) {
+    String path = change.path().value();
+    return path.substring(0, path.lastIndexOf('/'));
+  }
+
   static Event of(ChangeEvent change, String collection) {
     return new Event(change.seq(), change.database(), collection, change.path().id(), change.before(),
         change.liveAfter(), change.timestamp());
   }
 
-  /** The document a subscriber sees for {@code op}: the after image, or for {@code DELETE} (a leave) the before image. */
+  /** What a subscriber sees for {@code op}: the after image, or for {@code DELETE} (a leave) the before image. */
   public Document document(Op op) {
     return op == Op.DELETE ? before : after;
   }

@@ -55,7 +55,8 @@ final class GatewaySession implements Stream {
   private final LinkedBlockingQueue<QueueItem> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
   private final Thread thread;
-  private final Meter depthGauge;
+  /** Registered and removed by the streamer under the match lock, while this is the gateway's current stream. */
+  Meter depthGauge;
   private final Replayer replayer;
 
   /** Guarded by the streamer's match lock; frozen once the stream is not OPEN. */
@@ -76,7 +77,6 @@ final class GatewaySession implements Stream {
     this.capacity = capacity;
     this.replayer = new Replayer(streamer.changeLog(), streamer.options().readBatch(), handler,
         streamer.metrics().replayDeliveries);
-    this.depthGauge = streamer.metrics().queueDepth(this);
     this.thread = Thread.ofPlatform().name("syntrix-streamer-delivery-" + gatewayId).daemon().unstarted(this::run);
   }
 
@@ -185,7 +185,6 @@ final class GatewaySession implements Stream {
     } finally {
       queue.clear();
       pending.set(0);
-      streamer.metrics().remove(depthGauge);
     }
   }
 

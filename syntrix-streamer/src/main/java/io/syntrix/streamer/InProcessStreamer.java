@@ -125,6 +125,7 @@ public final class InProcessStreamer implements Streamer {
       }
       session = new GatewaySession(this, gatewayId, handler, options.queueCapacity());
       sessions.put(gatewayId, session);
+      session.depthGauge = metrics.queueDepth(session); // after the old stream's gauge left
     } finally {
       lock.unlock();
     }
@@ -138,7 +139,8 @@ public final class InProcessStreamer implements Streamer {
     lock.lock();
     try {
       if (session.state() != GatewaySession.State.OPEN) {
-        throw StreamerException.streamClosed(session.gatewayId(), session.state().name().toLowerCase());
+        throw StreamerException.streamClosed(session.gatewayId(),
+            session.state().name().toLowerCase(java.util.Locale.ROOT));
       }
       long snapshot = position;
       long skipThrough = snapshot;
@@ -208,10 +210,17 @@ public final class InProcessStreamer implements Streamer {
           matcher.remove(s.registration);
         }
       }
-      sessions.remove(session.gatewayId(), session);
+      forget(session);
       subscriptionCount = matcher.size();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Drops a stream from the gateway table (if still the gateway's current one) and its gauge. Match lock. */
+  private void forget(GatewaySession session) {
+    if (sessions.remove(session.gatewayId(), session)) {
+      metrics.remove(session.depthGauge);
     }
   }
 
@@ -245,7 +254,7 @@ public final class InProcessStreamer implements Streamer {
     for (SessionSubscription s : session.subscriptions.values()) {
       matcher.remove(s.registration);
     }
-    sessions.remove(session.gatewayId(), session);
+    forget(session);
     subscriptionCount = matcher.size();
   }
 
@@ -256,7 +265,7 @@ public final class InProcessStreamer implements Streamer {
     long started = System.nanoTime();
     MapValue before = flat(change.before());
     MapValue after = flat(change.liveAfter());
-    String collection = change.path().collection().value();
+    String collection = Event.collectionOf(change);
     int matched = 0;
     lock.lock();
     try {

@@ -74,7 +74,7 @@ final class Replayer {
       }
       for (ChangeEvent change : batch) {
         long seq = change.seq();
-        String collection = change.path().collection().value();
+        String collection = Event.collectionOf(change);
         matcher.match(change.database(), collection, flat(change.before()), flat(change.liveAfter()), (reg, op) -> {
           QueueItem.Replay r = (QueueItem.Replay) reg.attachment();
           if (seq > r.afterSeq() && seq <= r.throughSeq() && r.subscription().active) {

@@ -4,10 +4,12 @@ package io.syntrix.streamer;
  * The outcome of {@link Stream#subscribe}.
  *
  * @param liveAfterSeq the snapshot point S: every matching change with seq &gt; S is delivered
- *                     live, in order, and none with seq &le; S is delivered live. A gateway that
- *                     sends a snapshot must send the state as of S (see docs/design/streamer.md,
- *                     "Snapshot point"); a resumed subscription's replay covers
- *                     (resumeAfter, S] before the live deliveries
+ *                     live, in order, and none with seq &le; S is delivered live (for
+ *                     {@code UP_TO_DATE}, S is the request's resumeAfter). A resumed
+ *                     subscription's replay covers (resumeAfter, S] before the live deliveries.
+ *                     For a snapshot, read a store {@code ReadSnapshot} at seq R and subscribe with
+ *                     {@code resumeAfter = R}, or subscribe first and drop deliveries up to the
+ *                     snapshot's R (docs/design/streamer.md, "What the gateway must do")
  * @param resume       what happened to {@code resumeAfter}
  */
 public record SubscribeResult(String subscriptionId, long liveAfterSeq, Resume resume) {

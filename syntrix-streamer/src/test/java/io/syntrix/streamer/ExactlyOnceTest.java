@@ -11,6 +11,7 @@ import io.syntrix.model.DocumentPath;
 import io.syntrix.model.DocumentPredicate;
 import io.syntrix.model.Filter;
 import io.syntrix.store.Cursor;
+import io.syntrix.store.ReadSnapshot;
 import io.syntrix.store.StoreException;
 import io.syntrix.store.Write;
 import java.time.Duration;
@@ -193,6 +194,94 @@ class ExactlyOnceTest extends StreamerTestSupport {
     List<Map<String, List<RecordingHandler.Hit>>> out = new ArrayList<>();
     for (RecordingHandler h : handlers) {
       out.add(h.hits());
+    }
+    return out;
+  }
+
+  /**
+   * The gateway's sendSnapshot procedures (docs/design/streamer.md) on a store snapshot pinned to a
+   * seq, while writes flow: (a) read the snapshot at R, then subscribe with resumeAfter = R; (b)
+   * subscribe (S), read a snapshot at R >= S, drop deliveries up to R. Applying the deliveries to
+   * the snapshot strictly (create only for an absent document, update and delete only for a present
+   * one) must end in the store's final state: no gap and no duplicate at the seam.
+   */
+  @Test
+  void aSnapshotAtItsSeqFollowedByTheLaterChangesIsExact() throws Exception {
+    long seed = seed("aSnapshotAtItsSeqFollowedByTheLaterChangesIsExact");
+    Random random = new Random(seed);
+    openStore();
+    randomWrites(random, 500);
+    startStreamer(defaults());
+    RecordingHandler handler = new RecordingHandler();
+    Stream stream = streamer.open("gw", handler);
+    Thread writer = Thread.ofPlatform().start(() -> randomWrites(new Random(seed + 1), 1_500));
+    record Aligned(String id, List<Filter> filters, Map<String, Document> view, long snapshotSeq) {}
+    List<Aligned> aligned = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String id = "snap" + i;
+      List<Filter> filters = filters(FILTERS[random.nextInt(FILTERS.length)]);
+      if (i % 2 == 0) { // (a) snapshot first, then resume after its seq
+        try (ReadSnapshot snapshot = store.snapshot()) {
+          Map<String, Document> view = read(snapshot, filters);
+          SubscribeResult r = stream.subscribe(SubscribeRequest.live(id, DB, ROOMS, filters)
+              .withResumeAfter(snapshot.seq()));
+          assertThat(r.resume()).isIn(SubscribeResult.Resume.REPLAY, SubscribeResult.Resume.UP_TO_DATE);
+          aligned.add(new Aligned(id, filters, view, snapshot.seq()));
+        }
+      } else { // (b) subscribe first, then a snapshot at or after the snapshot point
+        SubscribeResult r = stream.subscribe(SubscribeRequest.live(id, DB, ROOMS, filters));
+        try (ReadSnapshot snapshot = store.snapshot()) {
+          assertThat(snapshot.seq()).isGreaterThanOrEqualTo(r.liveAfterSeq());
+          aligned.add(new Aligned(id, filters, read(snapshot, filters), snapshot.seq()));
+        }
+      }
+      sleepQuietly(random.nextInt(10));
+    }
+    writer.join();
+    awaitCaughtUp();
+    List<ChangeEvent> log = store.changeLog().read(0, Integer.MAX_VALUE);
+    Oracle oracle = new Oracle(log);
+    Map<Long, ChangeEvent> bySeq = new HashMap<>();
+    log.forEach(c -> bySeq.put(c.seq(), c));
+    await().atMost(WAIT).until(() -> {
+      Map<String, List<RecordingHandler.Hit>> hits = handler.hits();
+      return aligned.stream().allMatch(a -> hits.getOrDefault(a.id(), List.of()).stream()
+          .filter(h -> h.seq() > a.snapshotSeq()).count()
+          >= oracle.expected(a.id(), DB, ROOMS, a.filters(), a.snapshotSeq()).size());
+    });
+    Map<String, List<RecordingHandler.Hit>> hits = handler.hits();
+    for (Aligned a : aligned) {
+      Map<String, Document> view = new HashMap<>(a.view());
+      for (RecordingHandler.Hit h : hits.getOrDefault(a.id(), List.of())) {
+        if (h.seq() <= a.snapshotSeq()) {
+          continue; // procedure (b) drops what the snapshot already shows
+        }
+        ChangeEvent c = bySeq.get(h.seq());
+        String doc = c.path().id();
+        switch (h.op()) {
+          case CREATE -> assertThat(view.put(doc, c.liveAfter())).as("seed %d, %s: create of an absent %s", seed, a.id(),
+              h).isNull();
+          case UPDATE -> assertThat(view.put(doc, c.liveAfter())).as("seed %d, %s: update of a present %s", seed,
+              a.id(), h).isNotNull();
+          case DELETE -> assertThat(view.remove(doc)).as("seed %d, %s: delete of a present %s", seed, a.id(), h)
+              .isNotNull();
+        }
+      }
+      Map<String, Document> truth = read(store, a.filters());
+      assertThat(view).as("seed %d, %s", seed, a.id()).isEqualTo(truth);
+    }
+  }
+
+  static Map<String, Document> read(io.syntrix.store.ReadView view, List<Filter> filters) {
+    DocumentPredicate p = DocumentPredicate.compile(filters);
+    Map<String, Document> out = new HashMap<>();
+    try (Cursor<Document> cursor = view.scanCollection(DB, CollectionPath.of(ROOMS), null, false)) {
+      while (cursor.hasNext()) {
+        Document d = cursor.next();
+        if (p.test(d.toFlat())) {
+          out.put(d.id(), d);
+        }
+      }
     }
     return out;
   }

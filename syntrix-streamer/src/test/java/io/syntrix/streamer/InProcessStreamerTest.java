@@ -114,6 +114,8 @@ class InProcessStreamerTest extends StreamerTestSupport {
     assertThat(cutOff.resumeAfter()).isEqualTo(Map.of("A", s1));
     assertThat(first.isOpen()).isFalse();
     assertThatThrownBy(() -> subscribe(first, "B", "[]")).isInstanceOf(StreamerException.class);
+    assertThat(meters.get("syntrix.streamer.queue.depth").tag("gateway", "gw").gauge().value())
+        .as("the new stream's gauge").isZero();
     SubscribeResult r = second.subscribe(SubscribeRequest.live("A", DB, ROOMS, List.of()).withResumeAfter(s1));
     assertThat(r.resume()).isEqualTo(SubscribeResult.Resume.UP_TO_DATE);
     long s2 = put("d1", "{\"x\":2}");

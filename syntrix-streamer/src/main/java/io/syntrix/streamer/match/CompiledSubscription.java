@@ -19,7 +19,7 @@ import java.util.Set;
  * subscription can sit in several indexes (the live one and a replay's).
  *
  * <p><b>Choosing the presearch conjunct.</b> The most selective indexable conjunct wins, in this
- * order: {@code id ==} (one document), any other {@code ==}, {@code in} (the shortest list first),
+ * order: {@code id ==} (one document), {@code id in}, any other {@code ==}, {@code in} (the shortest list first),
  * {@code array-contains}, {@code array-contains-any} (shortest first), a range bound
  * ({@code < <= > >=}); ties go to the filter written first. Subscriptions with none of these
  * ({@code !=}, {@code not-in}, or no filters) are residual.
@@ -79,11 +79,11 @@ public final class CompiledSubscription {
   /** Lower is more selective; MAX_VALUE means not indexable. List operators rank by list length. */
   private static int rank(Filter f) {
     return switch (f.op()) {
-      case EQ -> SystemFields.ID.equals(f.field()) ? 0 : 1;
-      case IN -> 100 + listSize(f);
-      case ARRAY_CONTAINS -> 200;
-      case ARRAY_CONTAINS_ANY -> 300 + listSize(f);
-      case LT, LTE, GT, GTE -> 400;
+      case EQ -> SystemFields.ID.equals(f.field()) ? 0 : 100;
+      case IN -> (SystemFields.ID.equals(f.field()) ? 1 : 200) + listSize(f);
+      case ARRAY_CONTAINS -> 300;
+      case ARRAY_CONTAINS_ANY -> 400 + listSize(f);
+      case LT, LTE, GT, GTE -> 500;
       case NE, NOT_IN -> Integer.MAX_VALUE;
     };
   }

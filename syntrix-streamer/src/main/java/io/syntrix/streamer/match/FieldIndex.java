@@ -80,13 +80,22 @@ final class FieldIndex {
   }
 
   static final FilterOp[] RANGE_OPS = {FilterOp.GT, FilterOp.GTE, FilterOp.LT, FilterOp.LTE};
+  static final int GT = 0;
+  static final int GTE = 1;
+  static final int LT = 2;
+  static final int LTE = 3;
+
+  /** The map of {@code slot} (GT, GTE, LT, LTE) and {@code typeClass}, or null. */
+  TreeMap<Value, Bucket> tree(int slot, TypeClass typeClass) {
+    return ranges[slot * TYPE_CLASSES + typeClass.ordinal()];
+  }
 
   private static int rangeSlot(FilterOp op) {
     return switch (op) {
-      case GT -> 0;
-      case GTE -> 1;
-      case LT -> 2;
-      case LTE -> 3;
+      case GT -> GT;
+      case GTE -> GTE;
+      case LT -> LT;
+      case LTE -> LTE;
       default -> throw new IllegalArgumentException("not a range operator: " + op);
     };
   }

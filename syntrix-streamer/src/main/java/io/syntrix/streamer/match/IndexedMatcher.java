@@ -4,11 +4,14 @@ import io.syntrix.model.ArrayValue;
 import io.syntrix.model.ChangeEvent.Op;
 import io.syntrix.model.FilterOp;
 import io.syntrix.model.MapValue;
+import io.syntrix.model.TypeClass;
 import io.syntrix.model.Value;
+import io.syntrix.model.Values;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * Presearch + exact confirm over a {@link SubscriptionIndex} (the design of Lucene's monitor).
@@ -44,11 +47,15 @@ import java.util.NavigableMap;
 final class IndexedMatcher implements Matcher {
   private static final int BEFORE = 1;
   private static final int AFTER = 2;
+  private static final int BOTH = BEFORE | AFTER;
 
   private final SubscriptionIndex index;
   private long epoch;
   private Registration[] touched = new Registration[64];
   private int touchedCount;
+  // The match in progress.
+  private MatchSink sink;
+  private int matched;
 
   IndexedMatcher(SubscriptionIndex index) {
     this.index = index;
@@ -75,17 +82,24 @@ final class IndexedMatcher implements Matcher {
     if (ci == null || (before == null && after == null)) {
       return 0;
     }
+    this.sink = sink;
+    this.matched = 0;
     epoch++;
     touchedCount = 0;
-    for (FieldIndex f : ci.fields) {
-      Value vb = before == null ? null : f.path.resolve(before);
-      Value va = after == null ? null : f.path.resolve(after);
-      if (vb != null || va != null) {
-        lookUp(f, vb, va);
+    try {
+      for (FieldIndex f : ci.fields) {
+        Value vb = before == null ? null : f.path.resolve(before);
+        Value va = after == null ? null : f.path.resolve(after);
+        if (vb != null || va != null) {
+          lookUp(f, vb, va);
+        }
       }
+      classifyTouched(before, after);
+      matchResidual(ci.residual, before, after);
+      return matched;
+    } finally {
+      this.sink = null;
     }
-    int matched = classifyTouched(before, after, sink);
-    return matched + matchResidual(ci.residual, before, after, sink);
   }
 
   private void lookUp(FieldIndex f, Value vb, Value va) {
@@ -97,8 +111,7 @@ final class IndexedMatcher implements Matcher {
       lookUpElements(f.contains, va, AFTER);
     }
     if (f.ranges != null) {
-      lookUpRanges(f, vb, BEFORE);
-      lookUpRanges(f, va, AFTER);
+      lookUpRanges(f, vb, va);
     }
   }
 
@@ -106,14 +119,14 @@ final class IndexedMatcher implements Matcher {
     Object kb = vb == null ? null : ValueKeys.of(vb);
     Object ka = va == null ? null : ValueKeys.of(va);
     if (kb != null && kb.equals(ka)) {
-      touchAll(map.get(kb), BEFORE | AFTER); // unchanged field: one lookup
+      visit(map.get(kb), BOTH); // unchanged field: one lookup
       return;
     }
     if (kb != null) {
-      touchAll(map.get(kb), BEFORE);
+      visit(map.get(kb), BEFORE);
     }
     if (ka != null) {
-      touchAll(map.get(ka), AFTER);
+      visit(map.get(ka), AFTER);
     }
   }
 
@@ -121,47 +134,102 @@ final class IndexedMatcher implements Matcher {
     if (v instanceof ArrayValue a) {
       List<Value> elements = a.elements();
       for (int i = 0; i < elements.size(); i++) {
-        touchAll(map.get(ValueKeys.of(elements.get(i))), image);
+        visit(map.get(ValueKeys.of(elements.get(i))), image);
       }
     }
   }
 
-  private void lookUpRanges(FieldIndex f, Value v, int image) {
-    if (v == null) {
+  /**
+   * With both images of one type class, each map is walked once: thresholds both images satisfy,
+   * then the slice between them that only one satisfies ({@code field > x} holds for the larger
+   * image when {@code min <= x < max}, {@code field < x} for the smaller when {@code min < x <= max}).
+   */
+  private void lookUpRanges(FieldIndex f, Value vb, Value va) {
+    if (vb == null || va == null || vb.typeClass() != va.typeClass()) {
+      if (vb != null) {
+        lookUpRanges(f, vb, BEFORE);
+      }
+      if (va != null) {
+        lookUpRanges(f, va, AFTER);
+      }
       return;
     }
+    TypeClass tc = vb.typeClass();
+    int c = Values.compare(vb, va);
+    Value min = c <= 0 ? vb : va;
+    Value max = c <= 0 ? va : vb;
+    int minImage = c <= 0 ? BEFORE : AFTER;
+    int maxImage = BOTH ^ minImage;
+    TreeMap<Value, Bucket> t = f.tree(FieldIndex.GT, tc);
+    if (t != null && !t.isEmpty()) {
+      visitAll(t.headMap(min, false), BOTH);
+      if (c != 0) {
+        visitAll(t.subMap(min, true, max, false), maxImage);
+      }
+    }
+    t = f.tree(FieldIndex.GTE, tc);
+    if (t != null && !t.isEmpty()) {
+      visitAll(t.headMap(min, true), BOTH);
+      if (c != 0) {
+        visitAll(t.subMap(min, false, max, true), maxImage);
+      }
+    }
+    t = f.tree(FieldIndex.LT, tc);
+    if (t != null && !t.isEmpty()) {
+      visitAll(t.tailMap(max, false), BOTH);
+      if (c != 0) {
+        visitAll(t.subMap(min, false, max, true), minImage);
+      }
+    }
+    t = f.tree(FieldIndex.LTE, tc);
+    if (t != null && !t.isEmpty()) {
+      visitAll(t.tailMap(max, true), BOTH);
+      if (c != 0) {
+        visitAll(t.subMap(min, true, max, false), minImage);
+      }
+    }
+  }
+
+  /** One image: the thresholds {@code v} satisfies, per operator. */
+  private void lookUpRanges(FieldIndex f, Value v, int image) {
     for (FilterOp op : FieldIndex.RANGE_OPS) {
       NavigableMap<Value, Bucket> hits = f.satisfiedBy(op, v);
       if (hits != null) {
-        for (Bucket b : hits.values()) {
-          touchAll(b, image);
-        }
+        visitAll(hits, image);
       }
     }
   }
 
-  private void touchAll(Bucket b, int image) {
+  private void visitAll(NavigableMap<Value, Bucket> buckets, int images) {
+    for (Bucket b : buckets.values()) {
+      visit(b, images);
+    }
+  }
+
+  /** Reports direct registrations at once; touches the others for {@link #classifyTouched}. */
+  private void visit(Bucket b, int images) {
     if (b == null) {
       return;
     }
     Registration[] items = b.items;
     for (int i = 0, n = b.size; i < n; i++) {
       Registration r = items[i];
-      if (r.mark != epoch) {
+      if (r.direct) {
+        report(r, classify((images & BEFORE) != 0, (images & AFTER) != 0));
+      } else if (r.mark != epoch) {
         r.mark = epoch;
-        r.flags = image;
+        r.flags = images;
         if (touchedCount == touched.length) {
           touched = Arrays.copyOf(touched, touchedCount * 2);
         }
         touched[touchedCount++] = r;
       } else {
-        r.flags |= image;
+        r.flags |= images;
       }
     }
   }
 
-  private int classifyTouched(MapValue before, MapValue after, MatchSink sink) {
-    int matched = 0;
+  private void classifyTouched(MapValue before, MapValue after) {
     for (int i = 0; i < touchedCount; i++) {
       Registration r = touched[i];
       touched[i] = null;
@@ -171,28 +239,24 @@ final class IndexedMatcher implements Matcher {
         b = b && r.compiled().test(before);
         a = a && r.compiled().test(after);
       }
-      Op op = classify(b, a);
-      if (op != null) {
-        sink.matched(r, op);
-        matched++;
-      }
+      report(r, classify(b, a));
     }
     touchedCount = 0;
-    return matched;
   }
 
-  private static int matchResidual(Bucket residual, MapValue before, MapValue after, MatchSink sink) {
-    int matched = 0;
+  private void matchResidual(Bucket residual, MapValue before, MapValue after) {
     Registration[] items = residual.items;
     for (int i = 0, n = residual.size; i < n; i++) {
       Registration r = items[i];
-      Op op = classify(before != null && r.compiled().test(before), after != null && r.compiled().test(after));
-      if (op != null) {
-        sink.matched(r, op);
-        matched++;
-      }
+      report(r, classify(before != null && r.compiled().test(before), after != null && r.compiled().test(after)));
     }
-    return matched;
+  }
+
+  private void report(Registration r, Op op) {
+    if (op != null) {
+      sink.matched(r, op);
+      matched++;
+    }
   }
 
   /** after only → CREATE, both → UPDATE, before only → DELETE, neither → null. */

@@ -21,7 +21,7 @@ public record Presearch(Kind kind, Filter filter, boolean exact) {
     CONTAINS,
     /** {@code field < <= > >= v}: ordered index of thresholds per operator and type class. */
     RANGE,
-    /** No indexable conjunct ({@code !=}, {@code not-in}, no filters): the residual list, evaluated for every change. */
+    /** No indexable conjunct ({@code !=}, {@code not-in}, no filters): the residual list, evaluated always. */
     NONE
   }
 

@@ -21,6 +21,8 @@ public final class Registration {
   FieldIndex field;
   /** The index hit alone decides a match (the presearch conjunct is the whole predicate). */
   boolean exact;
+  /** Exact and in a single equality or range bucket: the images that find it decide it, no deduplication needed. */
+  boolean direct;
   boolean residual;
   boolean removed;
   /** The matcher's epoch when this registration was last hit, and which images hit it then. */

@@ -106,6 +106,8 @@ final class SubscriptionIndex {
   private static void placed(Registration r, FieldIndex f) {
     r.field = f;
     r.exact = r.compiled().presearch().exact();
+    // A contains bucket can be reached once per array element, so only equality and range qualify.
+    r.direct = r.exact && r.buckets.length == 1 && r.compiled().presearch().kind() != Presearch.Kind.CONTAINS;
     f.placements++;
   }
 

@@ -22,6 +22,12 @@ class PresearchTest {
   }
 
   @Test
+  void idInBeatsOtherEqualities() {
+    assertThat(presearch("[{\"field\":\"room\",\"op\":\"==\",\"value\":\"a\"},{\"field\":\"id\",\"op\":\"in\",\"value\":[\"d1\",\"d2\"]}]")
+        .filter().field()).isEqualTo("id");
+  }
+
+  @Test
   void equalityBeatsInAndShorterInBeatsLonger() {
     assertThat(presearch("[{\"field\":\"a\",\"op\":\"in\",\"value\":[1]},{\"field\":\"b\",\"op\":\"==\",\"value\":2}]")
         .filter().field()).isEqualTo("b");
