@@ -47,10 +47,8 @@ class RuleSetTest {
 
   @Test
   void requestShapesAreChecked() {
-    assertThatThrownBy(() -> new RuleRequest("db", "notes", Action.GET, Auth.anonymous(), null, null, null, NOW, null))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a document path");
-    assertThatThrownBy(() -> new RuleRequest("db", "notes/n1", Action.LIST, Auth.anonymous(), null, null, null, NOW, null))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a collection path");
+    assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.LIST, Auth.anonymous(), null, null, NOW, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use RuleRequest.list");
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.CREATE, Auth.anonymous(), null, null, NOW, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("create and update carry the new data");
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), MapValue.EMPTY, null, NOW, null))
@@ -58,8 +56,10 @@ class RuleSetTest {
     Document other = new Document(DocumentPath.of("notes/n2"), MapValue.EMPTY, 1, 1, 1, false);
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), null, other, NOW, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("path differs");
-    assertThatThrownBy(() -> new RuleRequest("bad db!", "notes/n1", Action.GET, Auth.anonymous(), null, null, null, NOW, null))
+    assertThatThrownBy(() -> RuleRequest.document("bad db!", DOC, Action.GET, Auth.anonymous(), null, null, NOW, null))
         .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), null, null, null, null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("time");
   }
 
   @Test
