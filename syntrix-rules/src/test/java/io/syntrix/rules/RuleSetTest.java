@@ -47,10 +47,8 @@ class RuleSetTest {
 
   @Test
   void requestShapesAreChecked() {
-    assertThatThrownBy(() -> new RuleRequest("db", "notes", Action.GET, Auth.anonymous(), null, null, null, NOW, null))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a document path");
-    assertThatThrownBy(() -> new RuleRequest("db", "notes/n1", Action.LIST, Auth.anonymous(), null, null, null, NOW, null))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a collection path");
+    assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.LIST, Auth.anonymous(), null, null, NOW, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use RuleRequest.list");
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.CREATE, Auth.anonymous(), null, null, NOW, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("create and update carry the new data");
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), MapValue.EMPTY, null, NOW, null))
@@ -58,8 +56,10 @@ class RuleSetTest {
     Document other = new Document(DocumentPath.of("notes/n2"), MapValue.EMPTY, 1, 1, 1, false);
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), null, other, NOW, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("path differs");
-    assertThatThrownBy(() -> new RuleRequest("bad db!", "notes/n1", Action.GET, Auth.anonymous(), null, null, null, NOW, null))
+    assertThatThrownBy(() -> RuleRequest.document("bad db!", DOC, Action.GET, Auth.anonymous(), null, null, NOW, null))
         .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), null, null, null, null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("time");
   }
 
   @Test
@@ -159,6 +159,60 @@ class RuleSetTest {
         """);
     assertThat(rules.evaluate(request(Action.GET, Auth.anonymous())).allowed()).isTrue();
     assertThat(rules.evaluate(request(Action.GET, Auth.user("u1"))).allowed()).isFalse();
+  }
+
+  @Test
+  void concurrentEvaluationsAgreeWithSequentialOnes() throws Exception {
+    RuleSet rules = RuleSet.parse("""
+        rules_version: '1'
+        match:
+          /databases/{database}/documents:
+            match:
+              /notes/{id}:
+                allow:
+                  read: "resource == null || resource.data.owner == request.auth.userId"
+                  create, update: "request.resource.data.owner == request.auth.userId && id.size() > 1"
+              /{rest=**}:
+                allow:
+                  read: "rest.startsWith('other/') && exists('notes/n1')"
+        """);
+    DocumentReader reader = (db, path) -> Optional.of(new Document(path, MapValue.EMPTY, 1, 1, 1, false));
+    List<RuleRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      Auth auth = i % 3 == 0 ? Auth.anonymous() : Auth.user("u" + (i % 4));
+      DocumentPath path = DocumentPath.of("notes/n" + i);
+      MapValue owned = MapValue.builder().put("owner", Value.of("u" + (i % 5))).build();
+      requests.add(switch (i % 4) {
+        case 0 -> RuleRequest.document("db", path, Action.GET, auth, null, new Document(path, owned, 1, 1, 1, false), NOW, reader);
+        case 1 -> RuleRequest.document("db", path, Action.CREATE, auth, owned, null, NOW, reader);
+        case 2 -> RuleRequest.document("db", DocumentPath.of("other/x" + i), Action.GET, auth, null, null, NOW, reader);
+        default -> RuleRequest.list("db", CollectionPath.of("other"), auth, NOW, reader);
+      });
+    }
+    List<Decision> expected = requests.stream().map(rules::evaluate).toList();
+    assertThat(expected).extracting(Decision::allowed).contains(true, false);
+
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        results.add(pool.submit(() -> {
+          for (int round = 0; round < 500; round++) {
+            for (int i = 0; i < requests.size(); i++) {
+              if (!rules.evaluate(requests.get(i)).equals(expected.get(i))) {
+                return false;
+              }
+            }
+          }
+          return true;
+        }));
+      }
+      for (var r : results) {
+        assertThat(r.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
