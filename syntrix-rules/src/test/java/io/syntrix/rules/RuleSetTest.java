@@ -7,7 +7,6 @@ import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.model.Filter;
-import io.syntrix.model.InvalidInputException;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Query;
 import io.syntrix.model.Value;
@@ -56,8 +55,8 @@ class RuleSetTest {
     Document other = new Document(DocumentPath.of("notes/n2"), MapValue.EMPTY, 1, 1, 1, false);
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), null, other, NOW, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("path differs");
-    assertThatThrownBy(() -> RuleRequest.document("bad db!", DOC, Action.GET, Auth.anonymous(), null, null, NOW, null))
-        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> RuleRequest.document("a/b", DOC, Action.GET, Auth.anonymous(), null, null, NOW, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid database name");
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), null, null, null, null))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("time");
   }
