@@ -29,8 +29,7 @@ public final class Auth {
     this.roles = List.copyOf(roles);
     this.dbAdmin = List.copyOf(dbAdmin);
     this.claims = Objects.requireNonNull(claims, "claims");
-    this.cel = new CelView(CelValues.string(userId), CelValues.string(username), this.roles, this.dbAdmin,
-        new CelValues.MapView(claims, null));
+    this.cel = new CelView(CelValues.string(userId), CelValues.string(username), this.roles, this.dbAdmin, claims);
   }
 
   public static Auth anonymous() {
@@ -83,15 +82,19 @@ public final class Auth {
     return cel;
   }
 
-  /** {@code request.auth}; keys compared with equals (see {@link CelValues.DocumentView}). */
+  /**
+   * {@code request.auth}; keys compared with equals (see {@link CelValues.DocumentView}).
+   * Shared by every evaluation that uses this {@code Auth}, on any thread, so it holds only
+   * immutable values and hands out a fresh view of the claims each time.
+   */
   private static final class CelView extends java.util.AbstractMap<String, Object> {
     private final Object userId;
     private final Object username;
     private final Object roles;
     private final Object dbAdmin;
-    private final Object claims;
+    private final MapValue claims;
 
-    CelView(Object userId, Object username, Object roles, Object dbAdmin, Object claims) {
+    CelView(Object userId, Object username, Object roles, Object dbAdmin, MapValue claims) {
       this.userId = userId;
       this.username = username;
       this.roles = roles;
@@ -108,7 +111,7 @@ public final class Auth {
       } else if ("username".equals(key)) {
         return username;
       } else if ("claims".equals(key)) {
-        return claims;
+        return new CelValues.MapView(claims, null);
       } else if ("db_admin".equals(key)) {
         return dbAdmin;
       }
@@ -127,8 +130,8 @@ public final class Auth {
 
     @Override
     public java.util.Set<Entry<String, Object>> entrySet() {
-      return Map.of("userId", userId, "username", username, "roles", roles, "db_admin", dbAdmin, "claims", claims)
-          .entrySet();
+      return Map.of("userId", userId, "username", username, "roles", roles, "db_admin", dbAdmin,
+          "claims", new CelValues.MapView(claims, null)).entrySet();
     }
   }
 

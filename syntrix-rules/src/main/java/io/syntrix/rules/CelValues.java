@@ -88,7 +88,10 @@ final class CelValues {
     }
   }
 
-  /** A read-only map view; {@code idOverlay}, when set, is the value of key {@code "id"}. */
+  /**
+   * A read-only map view; {@code idOverlay}, when set, is the value of key {@code "id"}. It
+   * caches its last lookup, so one view belongs to one evaluation (one thread).
+   */
   static final class MapView extends AbstractMap<String, Object> {
     private final MapValue map;
     private final String idOverlay;

@@ -5,7 +5,6 @@ import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Query;
-import io.syntrix.model.ResourcePaths;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -14,8 +13,9 @@ import java.util.Objects;
  * {@link #list} (queries, subscriptions, pulls), which check its shape. Immutable.
  *
  * <ul>
- *   <li>{@code database}: the canonical database key; {@code {database}} in a rule binds to it
- *       and {@code get()}/{@code exists()} read only this database.
+ *   <li>{@code database}: the canonical database key (already resolved by the caller);
+ *       {@code {database}} in a rule binds to it and {@code get()}/{@code exists()} read only
+ *       this database.
  *   <li>{@code path}: a document path ({@code rooms/r1/messages/m1}), or for list a collection
  *       path ({@code rooms/r1/messages}).
  *   <li>{@code auth}: who asks ({@link Auth#anonymous()} when nobody signed in).
@@ -42,7 +42,9 @@ public final class RuleRequest {
 
   private RuleRequest(String database, String path, String id, Action action, Auth auth, MapValue newData,
                       Document existing, Query query, Instant time, DocumentReader reader) {
-    this.database = ResourcePaths.requireDatabase(database);
+    this.database = Objects.requireNonNull(database, "database");
+    // The caller resolved the database; this only keeps a name from being read as a path.
+    require(!database.isEmpty() && database.indexOf('/') < 0, "invalid database name '" + database + "'");
     this.path = path;
     this.id = id;
     this.action = Objects.requireNonNull(action, "action");

@@ -7,7 +7,6 @@ import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.model.Filter;
-import io.syntrix.model.InvalidInputException;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Query;
 import io.syntrix.model.Value;
@@ -56,8 +55,8 @@ class RuleSetTest {
     Document other = new Document(DocumentPath.of("notes/n2"), MapValue.EMPTY, 1, 1, 1, false);
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), null, other, NOW, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("path differs");
-    assertThatThrownBy(() -> RuleRequest.document("bad db!", DOC, Action.GET, Auth.anonymous(), null, null, NOW, null))
-        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> RuleRequest.document("a/b", DOC, Action.GET, Auth.anonymous(), null, null, NOW, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid database name");
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), null, null, null, null))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("time");
   }
@@ -170,16 +169,19 @@ class RuleSetTest {
             match:
               /notes/{id}:
                 allow:
-                  read: "resource == null || resource.data.owner == request.auth.userId"
+                  read: "resource == null || resource.data.owner == request.auth.userId || (request.auth.claims.org == 'o2' && request.auth.claims.plan == 'pro')"
                   create, update: "request.resource.data.owner == request.auth.userId && id.size() > 1"
               /{rest=**}:
                 allow:
                   read: "rest.startsWith('other/') && exists('notes/n1')"
         """);
     DocumentReader reader = (db, path) -> Optional.of(new Document(path, MapValue.EMPTY, 1, 1, 1, false));
+    // One Auth shared by many requests and threads, as one token is on a connection.
+    Auth sharedAuth = Auth.of("u2", "u2", List.of("user"), List.of(),
+        MapValue.builder().put("plan", Value.of("free")).put("org", Value.of("o1")).build());
     List<RuleRequest> requests = new ArrayList<>();
     for (int i = 0; i < 64; i++) {
-      Auth auth = i % 3 == 0 ? Auth.anonymous() : Auth.user("u" + (i % 4));
+      Auth auth = i % 3 == 0 ? Auth.anonymous() : i % 3 == 1 ? Auth.user("u" + (i % 4)) : sharedAuth;
       DocumentPath path = DocumentPath.of("notes/n" + i);
       MapValue owned = MapValue.builder().put("owner", Value.of("u" + (i % 5))).build();
       requests.add(switch (i % 4) {
