@@ -45,8 +45,8 @@ final class DocumentsApi {
   void mount(Router router) {
     router.get(PREFIX).handler(Handlers.named("documents.get", this::get));
     router.post(PREFIX).handler(Handlers.named("documents.create", this::create));
-    router.put(PREFIX).handler(Handlers.named("documents.replace", this::replace));
-    router.patch(PREFIX).handler(Handlers.named("documents.patch", this::patch));
+    router.put(PREFIX).handler(Handlers.named("documents.replace", ctx -> update(ctx, false)));
+    router.patch(PREFIX).handler(Handlers.named("documents.patch", ctx -> update(ctx, true)));
     router.delete(PREFIX).handler(Handlers.named("documents.delete", this::delete));
   }
 
@@ -76,30 +76,21 @@ final class DocumentsApi {
     Value bodyId = body.get(SystemFields.ID);
     String id = bodyId == null ? Documents.newId() : ResourcePaths.bodyId(bodyId);
     DocumentPath path = collection.document(id);
-    Write write = new Write.Create(db, path, body);
-    commit(ctx, Operation.write(Action.CREATE, path.value(), ((Write.Create) write).data(), false), write, 201);
+    Write.Create write = new Write.Create(db, path, body);
+    commit(ctx, Operation.write(Action.CREATE, path.value(), write.data(), false), write, 201);
   }
 
-  private void replace(RoutingContext ctx) {
+  /** PUT (replace, or create when missing) and PATCH (shallow merge): body {@code {doc, ifMatch?}}. */
+  private void update(RoutingContext ctx, boolean merge) {
     String db = database(ctx);
     DocumentPath path = DocumentPath.of(pathOf(ctx));
     MapValue body = Bodies.object(ctx);
     Bodies.onlyKeys(body, UPDATE_KEYS, "the request body");
     MapValue doc = Bodies.requiredObject(body, "doc");
     List<Filter> ifMatch = Filter.listFromValue(body.get("ifMatch"));
-    Write.Replace write = new Write.Replace(db, path, doc, ifMatch);
-    commit(ctx, Operation.write(Action.UPDATE, path.value(), write.data(), false), write, 200);
-  }
-
-  private void patch(RoutingContext ctx) {
-    String db = database(ctx);
-    DocumentPath path = DocumentPath.of(pathOf(ctx));
-    MapValue body = Bodies.object(ctx);
-    Bodies.onlyKeys(body, UPDATE_KEYS, "the request body");
-    MapValue doc = Bodies.requiredObject(body, "doc");
-    List<Filter> ifMatch = Filter.listFromValue(body.get("ifMatch"));
-    Write.Patch write = new Write.Patch(db, path, doc, ifMatch);
-    commit(ctx, Operation.write(Action.UPDATE, path.value(), write.data(), true), write, 200);
+    Write write = merge ? new Write.Patch(db, path, doc, ifMatch) : new Write.Replace(db, path, doc, ifMatch);
+    MapValue data = write instanceof Write.Patch p ? p.data() : ((Write.Replace) write).data();
+    commit(ctx, Operation.write(Action.UPDATE, path.value(), data, merge), write, 200);
   }
 
   private void delete(RoutingContext ctx) {

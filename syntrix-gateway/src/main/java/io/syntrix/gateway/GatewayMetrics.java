@@ -59,6 +59,15 @@ final class GatewayMetrics {
     ctx.next();
   }
 
+  void realtime(io.syntrix.gateway.realtime.RealtimeServer realtime) {
+    Gauge.builder("syntrix.realtime.subscriptions", realtime, r -> r.subscriptions())
+        .description("Live realtime subscriptions").register(registry);
+    Gauge.builder("syntrix.realtime.connections", realtime, r -> r.connections())
+        .description("Open WebSocket connections").register(registry);
+    Gauge.builder("syntrix.realtime.slow.consumers", () -> io.syntrix.gateway.realtime.RealtimeServer.slowConsumersCutOff())
+        .description("Connections cut off for falling behind").register(registry);
+  }
+
   void documentWritten(ChangeEvent.Op op) {
     written.get(op).increment();
   }

@@ -14,7 +14,8 @@ import java.util.List;
  * @param trustedProxies    peer addresses whose {@code X-Forwarded-For} is believed
  */
 public record GatewayOptions(String host, int port, long maxBodyBytes, long maxPushBodyBytes, RateLimit rateLimit,
-                             List<String> allowedOrigins, List<String> trustedProxies) {
+                             List<String> allowedOrigins, List<String> trustedProxies,
+                             io.syntrix.gateway.realtime.RealtimeServer.Options realtime) {
   /**
    * Token buckets per client IP: {@code perMinute} requests in general and {@code authPerMinute}
    * on signup, login and refresh (brute-force protection). Off for tests and benchmarks.
@@ -35,26 +36,31 @@ public record GatewayOptions(String host, int port, long maxBodyBytes, long maxP
   }
 
   public static GatewayOptions defaults() {
-    return new GatewayOptions("0.0.0.0", 8080, 1L << 20, 10L << 20, RateLimit.defaults(), List.of(), List.of());
+    return new GatewayOptions("0.0.0.0", 8080, 1L << 20, 10L << 20, RateLimit.defaults(), List.of(), List.of(),
+        io.syntrix.gateway.realtime.RealtimeServer.Options.defaults());
   }
 
   public GatewayOptions withPort(int port) {
-    return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, allowedOrigins, trustedProxies);
+    return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, allowedOrigins, trustedProxies, realtime);
   }
 
   public GatewayOptions withHost(String host) {
-    return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, allowedOrigins, trustedProxies);
+    return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, allowedOrigins, trustedProxies, realtime);
   }
 
   public GatewayOptions withRateLimit(RateLimit rateLimit) {
-    return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, allowedOrigins, trustedProxies);
+    return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, allowedOrigins, trustedProxies, realtime);
   }
 
   public GatewayOptions withAllowedOrigins(List<String> origins) {
-    return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, origins, trustedProxies);
+    return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, origins, trustedProxies, realtime);
+  }
+
+  public GatewayOptions withRealtime(io.syntrix.gateway.realtime.RealtimeServer.Options realtime) {
+    return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, allowedOrigins, trustedProxies, realtime);
   }
 
   public GatewayOptions withTrustedProxies(List<String> proxies) {
-    return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, allowedOrigins, proxies);
+    return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, allowedOrigins, proxies, realtime);
   }
 }

@@ -1,7 +1,9 @@
 package io.syntrix.gateway;
 
 import io.syntrix.identity.IdentityServices;
+import io.syntrix.gateway.realtime.RealtimeServer;
 import io.syntrix.query.QueryEngine;
+import io.syntrix.streamer.Streamer;
 import io.syntrix.store.DocumentStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,21 +39,27 @@ public final class GatewayServer implements AutoCloseable {
   private volatile HttpServer server;
   private volatile boolean stopping;
 
-  public GatewayServer(Vertx vertx, GatewayOptions options, DocumentStore store, IdentityServices identity) {
+  private final RealtimeServer realtime;
+
+  public GatewayServer(Vertx vertx, GatewayOptions options, DocumentStore store, IdentityServices identity,
+                       Streamer streamer) {
     this.vertx = vertx;
     this.options = options;
     this.store = store;
     this.identity = identity;
     this.metrics = new GatewayMetrics(store);
-    this.router = buildRouter(new IdentityPolicy(identity.databases(), identity.rules(), store));
+    Cors cors = new Cors(options.allowedOrigins());
+    this.realtime = new RealtimeServer(vertx, store, identity, streamer, cors::allows, options.realtime());
+    metrics.realtime(realtime);
+    this.router = buildRouter(new IdentityPolicy(identity.databases(), identity.rules(), store), cors);
   }
 
-  private Router buildRouter(RequestPolicy policy) {
+  private Router buildRouter(RequestPolicy policy, Cors cors) {
     Router r = Router.router(vertx);
     r.route().handler(metrics::time);
     r.route().handler(RequestIds::assign);
     r.route().handler(SecurityHeaders::add);
-    r.route().handler(new Cors(options.allowedOrigins())::handle);
+    r.route().handler(cors::handle);
     if (options.rateLimit().enabled()) {
       ClientAddress clients = new ClientAddress(options.trustedProxies());
       RateLimiter auth = new RateLimiter("authentication", options.rateLimit().authPerMinute(), clients);
@@ -64,6 +72,7 @@ public final class GatewayServer implements AutoCloseable {
       limiters.add(general);
       vertx.setPeriodic(60_000, id -> limiters.forEach(RateLimiter::sweep));
     }
+    realtime.mount(r); // before the body handler: upgrades and event streams are not buffered
     r.post(ReplicationApi.PUSH).handler(BodyHandler.create(false).setBodyLimit(options.maxPushBodyBytes()));
     r.post("/admin/rules/push").handler(BodyHandler.create(false).setBodyLimit(options.maxPushBodyBytes()));
     r.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
@@ -92,7 +101,8 @@ public final class GatewayServer implements AutoCloseable {
   /** Starts listening; the future gives the bound port. */
   public Future<Integer> start() {
     HttpServerOptions http = new HttpServerOptions().setHost(options.host()).setPort(options.port())
-        .setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        .setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxWebSocketFrameSize(64 * 1024).setMaxWebSocketMessageSize(64 * 1024);
     return vertx.createHttpServer(http).requestHandler(router).listen().map(s -> {
       server = s;
       log.info("HTTP listening on {}:{}", options.host(), s.actualPort());
@@ -100,11 +110,17 @@ public final class GatewayServer implements AutoCloseable {
     });
   }
 
-  /** Stops accepting requests and lets those in flight finish (up to {@code graceSeconds}). */
+  /** Stops accepting requests and lets those in flight finish (up to {@code graceSeconds}); closes sockets properly. */
   public Future<Void> shutdown(long graceSeconds) {
     stopping = true;
+    realtime.close();
     HttpServer s = server;
     return s == null ? Future.succeededFuture() : s.shutdown(graceSeconds, TimeUnit.SECONDS);
+  }
+
+  /** Live realtime subscriptions across all connections (for tests and metrics). */
+  public int realtimeSubscriptions() {
+    return realtime.subscriptions();
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.syntrix.gateway;
 
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Query;
-import io.syntrix.model.ResourcePaths;
 import io.syntrix.rules.Action;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -40,17 +39,4 @@ interface RequestPolicy {
 
   /** Succeeds when the caller may perform {@code op}; fails with a SyntrixException (401/403) otherwise. */
   Future<Void> authorize(RoutingContext ctx, String database, Operation op);
-
-  /** Without identity (tests of the data path alone): every well-formed name is its own key; all is allowed. */
-  RequestPolicy OPEN = new RequestPolicy() {
-    @Override
-    public String resolveDatabase(RoutingContext ctx, String fromUrl) {
-      return ResourcePaths.requireDatabase(fromUrl);
-    }
-
-    @Override
-    public Future<Void> authorize(RoutingContext ctx, String database, Operation op) {
-      return Future.succeededFuture();
-    }
-  };
 }

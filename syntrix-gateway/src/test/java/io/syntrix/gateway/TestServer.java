@@ -30,6 +30,7 @@ final class TestServer implements AutoCloseable {
   static final String PASSWORD = "Tester-Password-1";
   final RocksDocumentStore store;
   final IdentityServices identity;
+  final io.syntrix.streamer.InProcessStreamer streamer;
   final Vertx vertx;
   final GatewayServer gateway;
   final int port;
@@ -55,8 +56,9 @@ final class TestServer implements AutoCloseable {
              GatewayOptions gatewayOptions) {
     store = RocksDocumentStore.open(options, clock);
     identity = IdentityServices.start(store, identityOptions);
+    streamer = io.syntrix.streamer.InProcessStreamer.start(store.changeLog(), io.syntrix.streamer.StreamerOptions.defaults());
     vertx = Vertx.vertx();
-    gateway = new GatewayServer(vertx, gatewayOptions.withHost("127.0.0.1").withPort(0), store, identity);
+    gateway = new GatewayServer(vertx, gatewayOptions.withHost("127.0.0.1").withPort(0), store, identity, streamer);
     port = gateway.start().toCompletionStage().toCompletableFuture().join();
     token = identity.auth().userByName("tester").isPresent()
         ? ((io.syntrix.model.StringValue) login("tester", PASSWORD).get("access_token")).value() // a reopened data dir
@@ -168,6 +170,7 @@ final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     gateway.shutdown(1).toCompletionStage().toCompletableFuture().join();
+    streamer.close();
     store.close();
     vertx.close().toCompletionStage().toCompletableFuture().join();
   }

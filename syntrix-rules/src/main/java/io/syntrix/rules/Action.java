@@ -23,7 +23,7 @@ public enum Action {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Whether the action reads one document or a list of them; writes carry new data. */
+  /** Whether the action is create, update or delete (what {@code write} stands for). */
   public boolean isWrite() {
     return WRITE.contains(this);
   }

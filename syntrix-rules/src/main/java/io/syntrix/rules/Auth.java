@@ -29,12 +29,7 @@ public final class Auth {
     this.roles = List.copyOf(roles);
     this.dbAdmin = List.copyOf(dbAdmin);
     this.claims = Objects.requireNonNull(claims, "claims");
-    this.cel = Map.of(
-        "userId", CelValues.string(userId),
-        "username", CelValues.string(username),
-        "roles", this.roles,
-        "db_admin", this.dbAdmin,
-        "claims", new CelValues.MapView(claims, null));
+    this.cel = new CelView(CelValues.string(userId), CelValues.string(username), this.roles, this.dbAdmin, claims);
   }
 
   public static Auth anonymous() {
@@ -85,6 +80,59 @@ public final class Auth {
   /** {@code request.auth}: userId, username, roles, db_admin, claims. */
   Map<String, Object> celMap() {
     return cel;
+  }
+
+  /**
+   * {@code request.auth}; keys compared with equals (see {@link CelValues.DocumentView}).
+   * Shared by every evaluation that uses this {@code Auth}, on any thread, so it holds only
+   * immutable values and hands out a fresh view of the claims each time.
+   */
+  private static final class CelView extends java.util.AbstractMap<String, Object> {
+    private final Object userId;
+    private final Object username;
+    private final Object roles;
+    private final Object dbAdmin;
+    private final MapValue claims;
+
+    CelView(Object userId, Object username, Object roles, Object dbAdmin, MapValue claims) {
+      this.userId = userId;
+      this.username = username;
+      this.roles = roles;
+      this.dbAdmin = dbAdmin;
+      this.claims = claims;
+    }
+
+    @Override
+    public Object get(Object key) {
+      if ("userId".equals(key)) {
+        return userId;
+      } else if ("roles".equals(key)) {
+        return roles;
+      } else if ("username".equals(key)) {
+        return username;
+      } else if ("claims".equals(key)) {
+        return new CelValues.MapView(claims, null);
+      } else if ("db_admin".equals(key)) {
+        return dbAdmin;
+      }
+      return null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return get(key) != null;
+    }
+
+    @Override
+    public int size() {
+      return 5;
+    }
+
+    @Override
+    public java.util.Set<Entry<String, Object>> entrySet() {
+      return Map.of("userId", userId, "username", username, "roles", roles, "db_admin", dbAdmin,
+          "claims", new CelValues.MapView(claims, null)).entrySet();
+    }
   }
 
   @Override

@@ -25,7 +25,8 @@ import java.util.Map;
  * one string variable per path variable in scope, and the functions {@code get(string) -> dyn}
  * and {@code exists(string) -> bool}. The result must type-check as bool. Standard macros
  * ({@code has}, {@code all}, {@code exists}, {@code exists_one}, {@code map}, {@code filter})
- * are on; ints and doubles compare with each other, since JSON does not tell them apart.
+ * are on; ints and doubles compare with each other, since JSON does not tell them apart;
+ * comprehensions stop after 10,000 iterations.
  *
  * <p>{@code get}/{@code exists} are declared here but bound per evaluation (see
  * {@link Evaluation}), because they read the database of the request being evaluated. The
@@ -35,6 +36,9 @@ final class CelSupport {
   private static final CelOptions OPTIONS = CelOptions.current()
       .enableHeterogeneousNumericComparisons(true)
       .comprehensionMaxIterations(10_000)
+      // Rules never see protobuf messages, so adapting every call's result to a well-known
+      // proto type is a type lookup per call for nothing (about a tenth of evaluation time).
+      .unwrapWellKnownTypesOnFunctionDispatch(false)
       .build();
 
   private static final CelCompiler BASE = CelCompilerFactory.standardCelCompilerBuilder()

@@ -49,16 +49,56 @@ final class CelValues {
     return s == null ? NULL : s;
   }
 
-  /** A document's fields with {@code id} added (the way rules see {@code resource.data}). */
-  static Map<String, Object> documentData(MapValue data, String id) {
-    return new MapView(data, id);
+  /** {@code {data, id}}: a document as rules see it, its fields with {@code id} added. */
+  static Map<String, Object> document(MapValue data, String id) {
+    return new DocumentView(new MapView(data, id), id);
   }
 
-  /** A read-only map view; {@code idOverlay}, when set, is the value of key {@code "id"}. */
+  /**
+   * The two-key map {@code {data, id}}. Keys are compared with {@code equals}, not hashed: CEL
+   * hands over freshly built name strings, whose hash would be computed on every access.
+   */
+  static final class DocumentView extends AbstractMap<String, Object> {
+    private final MapView data;
+    private final String id;
+
+    DocumentView(MapView data, String id) {
+      this.data = data;
+      this.id = id;
+    }
+
+    @Override
+    public Object get(Object key) {
+      return "data".equals(key) ? data : "id".equals(key) ? id : null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return "data".equals(key) || "id".equals(key);
+    }
+
+    @Override
+    public int size() {
+      return 2;
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      return Map.<String, Object>of("data", data, "id", id).entrySet();
+    }
+  }
+
+  /**
+   * A read-only map view; {@code idOverlay}, when set, is the value of key {@code "id"}. It
+   * caches its last lookup, so one view belongs to one evaluation (one thread).
+   */
   static final class MapView extends AbstractMap<String, Object> {
     private final MapValue map;
     private final String idOverlay;
     private Set<Entry<String, Object>> entries;
+    /** CEL asks containsKey(k) then get(k): the second lookup reuses the first. */
+    private Object lastKey;
+    private Value lastValue;
 
     MapView(MapValue map, String idOverlay) {
       this.map = map;
@@ -70,13 +110,20 @@ final class CelValues {
       if (idOverlay != null && "id".equals(key)) {
         return idOverlay;
       }
-      Value v = key instanceof String s ? map.get(s) : null;
+      Value v = key == lastKey ? lastValue : lookup(key);
       return v == null ? null : toCel(v);
     }
 
     @Override
     public boolean containsKey(Object key) {
-      return (idOverlay != null && "id".equals(key)) || (key instanceof String s && map.get(s) != null);
+      return (idOverlay != null && "id".equals(key)) || lookup(key) != null;
+    }
+
+    private Value lookup(Object key) {
+      Value v = key instanceof String s ? map.get(s) : null;
+      lastKey = key;
+      lastValue = v;
+      return v;
     }
 
     @Override

@@ -54,11 +54,13 @@ final class Evaluation implements CelVariableResolver, CelFunctionResolver {
 
   @Override
   public Optional<Object> find(String name) {
-    return switch (name) {
-      case "request" -> Optional.of(requestView());
-      case "resource" -> Optional.of(resource());
-      default -> Optional.ofNullable(bindings.get(name));
-    };
+    // equals, not a string switch: CEL passes a fresh string per lookup, so hashing it costs.
+    if ("request".equals(name)) {
+      return Optional.of(requestView());
+    } else if ("resource".equals(name)) {
+      return Optional.of(resource());
+    }
+    return Optional.ofNullable(bindings.get(name));
   }
 
   private RequestView requestView() {
@@ -71,13 +73,9 @@ final class Evaluation implements CelVariableResolver, CelFunctionResolver {
   private Object resource() {
     if (resource == null) {
       Document d = request.existing();
-      resource = d == null || d.deleted() ? CelValues.NULL : documentMap(d);
+      resource = d == null || d.deleted() ? CelValues.NULL : CelValues.document(d.data(), request.id());
     }
     return resource;
-  }
-
-  private static Map<String, Object> documentMap(Document d) {
-    return Map.of("data", CelValues.documentData(d.data(), d.id()), "id", d.id());
   }
 
   // ---- get() and exists() ------------------------------------------------------------------
@@ -94,7 +92,7 @@ final class Evaluation implements CelVariableResolver, CelFunctionResolver {
       case "get" -> Optional.of(CelResolvedOverload.of("get", GET_OVERLOAD,
           a -> {
             Document d = read(a[0]);
-            return d == null ? CelValues.NULL : documentMap(d);
+            return d == null ? CelValues.NULL : CelValues.document(d.data(), d.id());
           }, true, String.class));
       case "exists" -> Optional.of(CelResolvedOverload.of("exists", EXISTS_OVERLOAD,
           a -> read(a[0]) != null, true, String.class));
@@ -168,24 +166,28 @@ final class Evaluation implements CelVariableResolver, CelFunctionResolver {
 
     @Override
     public Object get(Object key) {
-      if (!(key instanceof String k)) {
-        return null;
+      // equals chain, most used first (see find)
+      if ("auth".equals(key)) {
+        return request.auth().celMap();
+      } else if ("resource".equals(key)) {
+        return newResource();
+      } else if ("time".equals(key)) {
+        return request.time();
+      } else if ("query".equals(key)) {
+        return query();
+      } else if ("method".equals(key)) {
+        return request.action().wireName();
+      } else if ("path".equals(key)) {
+        return request.path();
+      } else if ("database".equals(key)) {
+        return request.database();
       }
-      return switch (k) {
-        case "auth" -> request.auth().celMap();
-        case "time" -> request.time();
-        case "method" -> request.action().wireName();
-        case "path" -> request.path();
-        case "database" -> request.database();
-        case "resource" -> newResource();
-        case "query" -> query();
-        default -> null;
-      };
+      return null;
     }
 
     @Override
     public boolean containsKey(Object key) {
-      return KEYS.contains(key);
+      return get(key) != null;
     }
 
     @Override
@@ -211,8 +213,7 @@ final class Evaluation implements CelVariableResolver, CelFunctionResolver {
         if (data == null) {
           newResource = CelValues.NULL;
         } else {
-          String id = request.path().substring(request.path().lastIndexOf('/') + 1);
-          newResource = Map.of("data", CelValues.documentData(data, id), "id", id);
+          newResource = CelValues.document(data, request.id());
         }
       }
       return newResource;

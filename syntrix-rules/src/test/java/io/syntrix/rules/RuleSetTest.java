@@ -7,7 +7,6 @@ import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.model.Filter;
-import io.syntrix.model.InvalidInputException;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Query;
 import io.syntrix.model.Value;
@@ -47,10 +46,8 @@ class RuleSetTest {
 
   @Test
   void requestShapesAreChecked() {
-    assertThatThrownBy(() -> new RuleRequest("db", "notes", Action.GET, Auth.anonymous(), null, null, null, NOW, null))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a document path");
-    assertThatThrownBy(() -> new RuleRequest("db", "notes/n1", Action.LIST, Auth.anonymous(), null, null, null, NOW, null))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a collection path");
+    assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.LIST, Auth.anonymous(), null, null, NOW, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use RuleRequest.list");
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.CREATE, Auth.anonymous(), null, null, NOW, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("create and update carry the new data");
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), MapValue.EMPTY, null, NOW, null))
@@ -58,8 +55,10 @@ class RuleSetTest {
     Document other = new Document(DocumentPath.of("notes/n2"), MapValue.EMPTY, 1, 1, 1, false);
     assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), null, other, NOW, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("path differs");
-    assertThatThrownBy(() -> new RuleRequest("bad db!", "notes/n1", Action.GET, Auth.anonymous(), null, null, null, NOW, null))
-        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> RuleRequest.document("a/b", DOC, Action.GET, Auth.anonymous(), null, null, NOW, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid database name");
+    assertThatThrownBy(() -> RuleRequest.document("db", DOC, Action.GET, Auth.anonymous(), null, null, null, null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("time");
   }
 
   @Test
@@ -159,6 +158,63 @@ class RuleSetTest {
         """);
     assertThat(rules.evaluate(request(Action.GET, Auth.anonymous())).allowed()).isTrue();
     assertThat(rules.evaluate(request(Action.GET, Auth.user("u1"))).allowed()).isFalse();
+  }
+
+  @Test
+  void concurrentEvaluationsAgreeWithSequentialOnes() throws Exception {
+    RuleSet rules = RuleSet.parse("""
+        rules_version: '1'
+        match:
+          /databases/{database}/documents:
+            match:
+              /notes/{id}:
+                allow:
+                  read: "resource == null || resource.data.owner == request.auth.userId || (request.auth.claims.org == 'o2' && request.auth.claims.plan == 'pro')"
+                  create, update: "request.resource.data.owner == request.auth.userId && id.size() > 1"
+              /{rest=**}:
+                allow:
+                  read: "rest.startsWith('other/') && exists('notes/n1')"
+        """);
+    DocumentReader reader = (db, path) -> Optional.of(new Document(path, MapValue.EMPTY, 1, 1, 1, false));
+    // One Auth shared by many requests and threads, as one token is on a connection.
+    Auth sharedAuth = Auth.of("u2", "u2", List.of("user"), List.of(),
+        MapValue.builder().put("plan", Value.of("free")).put("org", Value.of("o1")).build());
+    List<RuleRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      Auth auth = i % 3 == 0 ? Auth.anonymous() : i % 3 == 1 ? Auth.user("u" + (i % 4)) : sharedAuth;
+      DocumentPath path = DocumentPath.of("notes/n" + i);
+      MapValue owned = MapValue.builder().put("owner", Value.of("u" + (i % 5))).build();
+      requests.add(switch (i % 4) {
+        case 0 -> RuleRequest.document("db", path, Action.GET, auth, null, new Document(path, owned, 1, 1, 1, false), NOW, reader);
+        case 1 -> RuleRequest.document("db", path, Action.CREATE, auth, owned, null, NOW, reader);
+        case 2 -> RuleRequest.document("db", DocumentPath.of("other/x" + i), Action.GET, auth, null, null, NOW, reader);
+        default -> RuleRequest.list("db", CollectionPath.of("other"), auth, NOW, reader);
+      });
+    }
+    List<Decision> expected = requests.stream().map(rules::evaluate).toList();
+    assertThat(expected).extracting(Decision::allowed).contains(true, false);
+
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        results.add(pool.submit(() -> {
+          for (int round = 0; round < 500; round++) {
+            for (int i = 0; i < requests.size(); i++) {
+              if (!rules.evaluate(requests.get(i)).equals(expected.get(i))) {
+                return false;
+              }
+            }
+          }
+          return true;
+        }));
+      }
+      for (var r : results) {
+        assertThat(r.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -110,7 +110,12 @@ class RuleTableTest {
       MapValue q = map(c.get("query"));
       query = Query.fromValue(MapValue.builder().putAll(q).put("collection", Value.of(path)).build());
     }
-    return new RuleRequest(db, path, action, auth(c.get("auth")), data, existing, query, time, READER);
+    if (action != Action.LIST) {
+      return RuleRequest.document(db, DocumentPath.of(path), action, auth(c.get("auth")), data, existing, time, READER);
+    }
+    return query == null
+        ? RuleRequest.list(db, io.syntrix.model.CollectionPath.of(path), auth(c.get("auth")), time, READER)
+        : RuleRequest.list(db, query, auth(c.get("auth")), time, READER);
   }
 
   private static Auth auth(JsonNode a) {

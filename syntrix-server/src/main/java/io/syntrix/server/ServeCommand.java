@@ -3,6 +3,9 @@ package io.syntrix.server;
 import io.syntrix.gateway.GatewayOptions;
 import io.syntrix.gateway.GatewayServer;
 import io.syntrix.identity.IdentityServices;
+import io.syntrix.streamer.Checkpoint;
+import io.syntrix.streamer.InProcessStreamer;
+import io.syntrix.streamer.StreamerOptions;
 import io.syntrix.model.SyntrixException;
 import io.syntrix.store.rocksdb.RocksDocumentStore;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
@@ -87,7 +90,9 @@ final class ServeCommand implements Callable<Integer> {
             ? new GatewayOptions.RateLimit(true, settings.perMinute(), settings.authPerMinute())
             : GatewayOptions.RateLimit.off())
         .withAllowedOrigins(settings.allowedOrigins()).withTrustedProxies(settings.trustedProxies());
-    GatewayServer gateway = new GatewayServer(vertx, gatewayOptions, store, identity);
+    InProcessStreamer streamer = InProcessStreamer.start(store.changeLog(), StreamerOptions.defaults()
+        .withCheckpoint(Checkpoint.file(storeOptions.directory().resolve("streamer.checkpoint"))));
+    GatewayServer gateway = new GatewayServer(vertx, gatewayOptions, store, identity, streamer);
     // Databases marked for deletion lose their documents in the background.
     vertx.setPeriodic(60_000, id -> vertx.executeBlocking(identity.databases()::purgeDeleted, false));
     int boundPort;
@@ -95,6 +100,7 @@ final class ServeCommand implements Callable<Integer> {
       boundPort = gateway.start().await();
     } catch (RuntimeException e) {
       log.error("cannot listen on {}:{}", settings.host(), settings.port(), e);
+      streamer.close();
       store.close();
       vertx.close().await();
       return 1;
@@ -107,6 +113,7 @@ final class ServeCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         log.warn("HTTP shutdown did not complete cleanly", e);
       }
+      streamer.close();
       store.close();
       vertx.close().toCompletionStage().toCompletableFuture().join();
       stopped.countDown();

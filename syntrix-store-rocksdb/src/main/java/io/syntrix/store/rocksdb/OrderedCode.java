@@ -118,24 +118,27 @@ final class OrderedCode {
     }
     long bits = Double.doubleToLongBits(d);
     bits = bits < 0 ? ~bits : bits ^ Long.MIN_VALUE;
-    out.write(NUMBER);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      out.write((int) (bits >>> shift));
-    }
+    byte[] encoded = new byte[NUMBER_LENGTH];
+    encoded[0] = NUMBER;
+    Keys.longBytes(bits, encoded, 1);
     int biased = delta + 0x8000;
-    out.write(biased >>> 8);
-    out.write(biased);
+    encoded[9] = (byte) (biased >>> 8);
+    encoded[10] = (byte) biased;
+    out.writeBytes(encoded); // one call: ByteArrayOutputStream.write(int) takes a lock per byte
   }
 
   /** Writes the escaped, terminated form of a string (also used for field names in keys). */
   static void encodeString(String s, ByteArrayOutputStream out) {
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    for (byte b : utf8) {
-      out.write(b);
-      if (b == 0) {
+    int start = 0;
+    for (int i = 0; i < utf8.length; i++) {
+      if (utf8[i] == 0) {
+        out.write(utf8, start, i + 1 - start);
         out.write(0xFF);
+        start = i + 1;
       }
     }
+    out.write(utf8, start, utf8.length - start);
     out.write(0);
     out.write(1);
   }

@@ -43,8 +43,7 @@ public final class RocksDocumentStore implements DocumentStore {
   private final Engine engine;
   private final Committer committer;
   private final RocksChangeLog changeLog;
-  private final org.rocksdb.ReadOptions liveReads;
-  private final RocksCursors cursors;
+  private final RocksReads live;
   private final RocksSystemStore system;
   private final ScheduledExecutorService retention;
   private final Clock clock;
@@ -53,7 +52,7 @@ public final class RocksDocumentStore implements DocumentStore {
     this.options = options;
     this.clock = clock;
     this.engine = new Engine(options); // loads the native library first
-    this.liveReads = new org.rocksdb.ReadOptions();
+    this.live = new RocksReads(engine, new org.rocksdb.ReadOptions());
     long lastSeq = 0;
     long firstSeq;
     long lastTimestamp = 0;
@@ -72,7 +71,6 @@ public final class RocksDocumentStore implements DocumentStore {
     }
     this.committer = new Committer(engine, options, lastSeq, firstSeq, lastTimestamp);
     this.changeLog = new RocksChangeLog(engine, committer);
-    this.cursors = new RocksCursors(engine, liveReads);
     this.system = new RocksSystemStore(engine);
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
         r -> Thread.ofPlatform().name("syntrix-retention").daemon().unstarted(r));
@@ -99,13 +97,7 @@ public final class RocksDocumentStore implements DocumentStore {
 
   @Override
   public Optional<Document> get(String database, DocumentPath path, boolean includeDeleted) {
-    ResourcePaths.requireDatabase(database);
-    try {
-      Document d = engine.readDocument(Keys.document(database, path), path);
-      return d == null || (d.deleted() && !includeDeleted) ? Optional.empty() : Optional.of(d);
-    } catch (RocksDBException e) {
-      throw StoreException.unavailable("cannot read '" + path + "': " + e.getMessage(), e);
-    }
+    return live.get(database, path, includeDeleted);
   }
 
   @Override
@@ -116,15 +108,13 @@ public final class RocksDocumentStore implements DocumentStore {
   @Override
   public Cursor<Document> scanCollection(String database, CollectionPath collection, String startAfterId,
                                          boolean includeDeleted, boolean descending) {
-    ResourcePaths.requireDatabase(database);
-    return cursors.collection(database, collection, startAfterId, includeDeleted, descending);
+    return live.scanCollection(database, collection, startAfterId, includeDeleted, descending);
   }
 
   @Override
   public Cursor<IndexEntry> scanIndex(String database, CollectionPath collection, String field, IndexRange range,
                                       boolean descending, IndexEntry startAfter) {
-    ResourcePaths.requireDatabase(database);
-    return cursors.index(database, collection, field, range, descending, startAfter);
+    return live.scanIndex(database, collection, field, range, descending, startAfter);
   }
 
   @Override
@@ -180,8 +170,7 @@ public final class RocksDocumentStore implements DocumentStore {
   public void close() {
     retention.shutdownNow();
     committer.close();
-    cursors.closeAll();
-    liveReads.close();
+    live.release();
     system.close();
     engine.close();
     log.info("closed store at {}", options.directory());

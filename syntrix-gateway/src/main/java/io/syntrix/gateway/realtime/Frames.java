@@ -1,0 +1,121 @@
+package io.syntrix.gateway.realtime;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.syntrix.model.Document;
+import io.syntrix.model.Json;
+import io.syntrix.model.MapValue;
+import io.syntrix.model.Value;
+import io.syntrix.streamer.Event;
+import io.syntrix.model.ChangeEvent.Op;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The realtime wire format (reference §7, with D8's additions): envelopes
+ * {@code {"id","type","payload"}} as compact JSON bytes.
+ *
+ * <p>An event's {@code delta} is encoded once per change and variant (operation, with or without
+ * data) and the same bytes are shared by every connection that receives it; only the short
+ * envelope around it ({@code subId}) differs per subscription.
+ */
+final class Frames {
+  private Frames() {}
+
+  /** {@code {"id":id,"type":type}} or with a payload. */
+  static byte[] envelope(String id, String type, MapValue payload) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try (JsonGenerator g = Json.factory().createGenerator(out)) {
+      g.writeStartObject();
+      if (id != null && !id.isEmpty()) {
+        g.writeStringField("id", id);
+      }
+      g.writeStringField("type", type);
+      if (payload != null) {
+        g.writeFieldName("payload");
+        Json.write(payload, g);
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static byte[] error(String id, String code, String message) {
+    MapValue.Builder payload = MapValue.builder();
+    if (code != null) {
+      payload.put("code", Value.of(code));
+    }
+    payload.put("message", Value.of(message));
+    return envelope(id, "error", payload.build());
+  }
+
+  /**
+   * The delta of one change as one subscription sees it: {@code type}, {@code document} (when
+   * data is included; the before image for a leave), {@code id} (the full path),
+   * {@code timestamp} and {@code seq}.
+   */
+  static byte[] delta(Event event, Op op, boolean includeData) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = Json.factory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("type", op.wireName());
+      Document doc = event.document(op);
+      if (includeData && doc != null) {
+        g.writeFieldName("document");
+        Json.write(doc.toFlat(), g);
+      }
+      g.writeStringField("id", event.collection() + "/" + event.documentId());
+      g.writeNumberField("timestamp", event.timestamp());
+      g.writeNumberField("seq", event.seq());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static final byte[] EVENT_HEAD = "{\"type\":\"event\",\"payload\":{\"subId\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SEQ = ",\"seq\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DELTA = ",\"delta\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TAIL = "}}".getBytes(StandardCharsets.UTF_8);
+
+  /** {@code {"type":"event","payload":{"subId":..,"seq":..,"delta":<shared bytes>}}}. */
+  static byte[] event(String subId, long seq, byte[] delta) {
+    byte[] quoted = quoted(subId);
+    byte[] seqText = Long.toString(seq).getBytes(StandardCharsets.US_ASCII);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(EVENT_HEAD.length + quoted.length + delta.length + 40);
+    out.writeBytes(EVENT_HEAD);
+    out.writeBytes(quoted);
+    out.writeBytes(SEQ);
+    out.writeBytes(seqText);
+    out.writeBytes(DELTA);
+    out.writeBytes(delta);
+    out.writeBytes(TAIL);
+    return out.toByteArray();
+  }
+
+  private static byte[] quoted(String s) {
+    return Json.toBytes(Value.of(s));
+  }
+
+  /** One snapshot message: the documents, the seq they are as of, and whether it replaces everything the client had. */
+  static byte[] snapshot(String subId, Collection<Document> documents, long seq, boolean reset, boolean complete) {
+    List<Value> flat = documents.stream().map(d -> (Value) d.toFlat()).toList();
+    MapValue.Builder payload = MapValue.builder()
+        .put("subId", Value.of(subId))
+        .put("documents", new io.syntrix.model.ArrayValue(flat))
+        .put("seq", Value.of(seq));
+    if (reset) {
+      payload.put("reset", Value.of(true));
+    }
+    if (!complete) {
+      payload.put("complete", Value.of(false));
+    }
+    return envelope(subId, "snapshot", payload.build());
+  }
+}
