@@ -75,6 +75,13 @@ final class WebSocketSession extends Session {
   void start() {
     ws.textMessageHandler(text -> tail = tail.transform(ignored -> handle(text)));
     ws.closeHandler(v -> onClosed());
+    // Vert.x reports an inbound message over the 64 KiB limit as an exception; the protocol's answer is close 1009.
+    ws.exceptionHandler(e -> {
+      log.debug("WebSocket {} failed: {}", id(), e.toString());
+      if (!ws.isClosed()) {
+        ws.close((short) 1009, "message too big or malformed");
+      }
+    });
     heartbeatTimer = vertx.setPeriodic(heartbeatMillis, id -> {
       send(Frames.envelope(null, "heartbeat", null));
       ws.writePing(Buffer.buffer("hb"));

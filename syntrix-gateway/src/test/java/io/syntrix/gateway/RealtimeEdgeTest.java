@@ -1,0 +1,88 @@
+package io.syntrix.gateway;
+
+import static io.syntrix.gateway.TestServer.docs;
+import static io.syntrix.gateway.WsClient.delta;
+import static io.syntrix.gateway.WsClient.payload;
+import static io.syntrix.gateway.WsClient.seq;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syntrix.model.ArrayValue;
+import io.syntrix.model.BooleanValue;
+import io.syntrix.model.MapValue;
+import io.syntrix.model.StringValue;
+import io.syntrix.model.Value;
+import io.syntrix.store.rocksdb.RocksStoreOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inbound frame limit, and resuming past change-log retention (a reset snapshot). */
+class RealtimeEdgeTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void framesOver64KiBCloseTheConnectionWith1009() throws Exception {
+    try (TestServer server = new TestServer(dir); WsClient ws = WsClient.connect(server.port, true)) {
+      ws.auth(server.token, "default");
+      ws.expect("auth_ack");
+      ws.send("{\"id\":\"big\",\"type\":\"subscribe\",\"payload\":{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}}");
+      assertThat(ws.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+    }
+  }
+
+  @Test
+  void resumingPastRetentionGetsAResetSnapshotThenLiveEvents() throws Exception {
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+    Clock clock = new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+    };
+    try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), clock)) {
+      long seen;
+      try (WsClient ws = WsClient.connect(server.port, true)) {
+        ws.auth(server.token, "default");
+        ws.expect("auth_ack");
+        ws.subscribe("s", "notes", null, false, null);
+        ws.expect("subscribe_ack");
+        server.post(docs("default", "notes"), "{\"id\":\"a\"}");
+        seen = seq(ws.expect("event"));
+      }
+      server.post(docs("default", "notes"), "{\"id\":\"b\"}");
+      server.delete(docs("default", "notes/a"), null);
+      now.set(now.get().plus(Duration.ofDays(31)));
+      server.store.purgeExpired(); // the changes after `seen` are gone
+      try (WsClient ws = WsClient.connect(server.port, true)) {
+        ws.auth(server.token, "default");
+        ws.expect("auth_ack");
+        ws.subscribe("s", "notes", null, false, seen);
+        ws.expect("subscribe_ack");
+        MapValue snapshot = ws.expect("snapshot");
+        assertThat(payload(snapshot).get("reset")).isEqualTo(BooleanValue.TRUE);
+        assertThat(((ArrayValue) payload(snapshot).get("documents")).elements())
+            .extracting(d -> ((MapValue) d).get("id")).containsExactly((Value) new StringValue("b"));
+        server.post(docs("default", "notes"), "{\"id\":\"c\"}");
+        assertThat(((StringValue) delta(ws.expect("event")).get("id")).value()).isEqualTo("notes/c");
+      }
+    }
+  }
+}
