@@ -3,18 +3,13 @@ package io.syntrix.gateway;
 import io.syntrix.identity.DatabaseService;
 import io.syntrix.identity.LogicalDatabase;
 import io.syntrix.identity.Principal;
+import io.syntrix.identity.RuleAccess;
 import io.syntrix.identity.RulesService;
-import io.syntrix.model.ArrayValue;
-import io.syntrix.model.BooleanValue;
 import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.model.ErrorCode;
-import io.syntrix.model.IntegerValue;
 import io.syntrix.model.MapValue;
-import io.syntrix.model.NullValue;
-import io.syntrix.model.StringValue;
 import io.syntrix.model.SyntrixException;
-import io.syntrix.model.Value;
 import io.syntrix.rules.Action;
 import io.syntrix.rules.Auth;
 import io.syntrix.rules.Decision;
@@ -23,10 +18,6 @@ import io.syntrix.store.DocumentStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +56,7 @@ final class IdentityPolicy implements RequestPolicy {
   public Future<Void> authorize(RoutingContext ctx, String database, Operation op) {
     LogicalDatabase db = ctx.get(DATABASE);
     Principal principal = Authenticator.principal(ctx);
-    if (principal != null && (db.ownerId().equals(principal.userId()) || principal.dbAdmin().contains(db.id()))) {
+    if (RuleAccess.bypassesRules(db, principal)) {
       return Future.succeededFuture();
     }
     return ctx.vertx().executeBlocking(() -> decide(db, principal, op), false).compose(d -> {
@@ -81,8 +72,7 @@ final class IdentityPolicy implements RequestPolicy {
 
   /** Runs on a worker. */
   private Decision decide(LogicalDatabase db, Principal principal, Operation op) {
-    Auth auth = principal == null ? Auth.anonymous() : Auth.of(principal.userId(), principal.username(),
-        principal.roles(), principal.dbAdmin(), claims(principal.claims()));
+    Auth auth = RuleAccess.auth(principal);
     Instant now = Instant.now();
     if (op.action() == Action.LIST) {
       RuleRequest request = op.query() != null
@@ -101,29 +91,5 @@ final class IdentityPolicy implements RequestPolicy {
       newData = null;
     }
     return rules.check(RuleRequest.document(db.id(), path, action, auth, newData, existing, now, store::get));
-  }
-
-  /** Token claims as rule values; times as RFC 3339 strings, as the original exposed them. */
-  private static MapValue claims(Map<String, Object> claims) {
-    MapValue.Builder b = MapValue.builder();
-    claims.forEach((k, v) -> b.put(k, claimValue(v)));
-    return b.build();
-  }
-
-  private static Value claimValue(Object v) {
-    return switch (v) {
-      case null -> NullValue.INSTANCE;
-      case String s -> new StringValue(s);
-      case Boolean b -> BooleanValue.of(b);
-      case Integer i -> IntegerValue.of(i);
-      case Long l -> IntegerValue.of(l);
-      case Date d -> new StringValue(d.toInstant().toString());
-      case List<?> list -> {
-        List<Value> out = new ArrayList<>();
-        list.forEach(e -> out.add(claimValue(e)));
-        yield new ArrayValue(out);
-      }
-      default -> new StringValue(v.toString());
-    };
   }
 }

@@ -131,7 +131,7 @@ public final class RealtimeServer implements AutoCloseable {
       response.write(": connected\n\n");
       SseSession session = new SseSession(response, vertx, subscriptions, options.maxQueue());
       session.start(options.sseHeartbeatMillis());
-      subscriptions.open(vertx, session, principal, db, spec, null)
+      subscriptions.open(vertx, session, principal, db, spec, null, true)
           .onFailure(e -> session.fail("internal", "the subscription could not be opened: " + e.getMessage()));
     });
   }

@@ -2,6 +2,7 @@ package io.syntrix.gateway.realtime;
 
 import io.syntrix.identity.LogicalDatabase;
 import io.syntrix.identity.Principal;
+import io.syntrix.identity.RuleAccess;
 import io.syntrix.identity.RulesService;
 import io.syntrix.model.Document;
 import io.syntrix.model.ErrorCode;
@@ -9,7 +10,6 @@ import io.syntrix.model.Query;
 import io.syntrix.model.SyntrixException;
 import io.syntrix.query.QueryCursor;
 import io.syntrix.query.QueryEngine;
-import io.syntrix.rules.Auth;
 import io.syntrix.rules.Decision;
 import io.syntrix.rules.RuleRequest;
 import io.syntrix.store.DocumentStore;
@@ -64,10 +64,18 @@ final class Subscriptions {
    * SyntrixException (403 when the rules refuse).
    */
   Future<Session.Sub> open(Vertx vertx, Session session, Principal principal, LogicalDatabase db, Spec spec, byte[] ack) {
+    return open(vertx, session, principal, db, spec, ack, false);
+  }
+
+  /** As above; {@code rulesChecked} when the caller has just run {@link #authorize} (SSE). */
+  Future<Session.Sub> open(Vertx vertx, Session session, Principal principal, LogicalDatabase db, Spec spec, byte[] ack,
+                           boolean rulesChecked) {
     String streamerId = session.id() + "/" + spec.clientId() + "#" + GENERATIONS.incrementAndGet();
     Session.Sub sub = new Session.Sub(streamerId, db.id(), spec);
     return vertx.executeBlocking(() -> {
-      authorize(principal, db, spec.query());
+      if (!rulesChecked) {
+        authorize(principal, db, spec.query());
+      }
       session.subs.put(streamerId, sub);
       SubscribeRequest request = new SubscribeRequest(streamerId, db.id(), spec.query().collection().value(),
           spec.query().filters(), spec.resumeAfter());
@@ -128,13 +136,10 @@ final class Subscriptions {
   }
 
   private void authorize(Principal principal, LogicalDatabase db, Query query) {
-    if (principal != null && (db.ownerId().equals(principal.userId()) || principal.dbAdmin().contains(db.id()))) {
+    if (RuleAccess.bypassesRules(db, principal)) {
       return;
     }
-    Auth auth = principal == null ? Auth.anonymous()
-        : Auth.of(principal.userId(), principal.username(), principal.roles(), principal.dbAdmin(),
-            io.syntrix.model.MapValue.EMPTY);
-    Decision d = rules.check(RuleRequest.list(db.id(), query, auth, Instant.now(), store::get));
+    Decision d = rules.check(RuleRequest.list(db.id(), query, RuleAccess.auth(principal), Instant.now(), store::get));
     if (!d.allowed()) {
       throw new SyntrixException(ErrorCode.FORBIDDEN, "permission denied: the rules do not allow listing "
           + query.collection());
