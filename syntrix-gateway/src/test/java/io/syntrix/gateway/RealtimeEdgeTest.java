@@ -13,13 +13,9 @@ import io.syntrix.model.StringValue;
 import io.syntrix.model.Value;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import io.syntrix.testkit.MovableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,24 +35,38 @@ class RealtimeEdgeTest {
   }
 
   @Test
+  void subscriptionRulesSeeTheTokenClaimsLikeEveryOtherAccessPath() {
+    try (TestServer server = new TestServer(dir)) {
+      server.createDatabase("claims-db");
+      String rules = """
+          rules_version: '1'
+          match:
+            /databases/{database}/documents:
+              match:
+                /feed/{id}:
+                  allow:
+                    read: "request.auth.claims.username == 'reader'"
+          """;
+      var pushed = server.send("PUT", "/api/v1/databases/claims-db/rules", rules, "application/yaml", server.token);
+      assertThat(pushed.status()).as(pushed.body()).isEqualTo(200);
+      String reader = server.signup("reader", "Reader-Password-1");
+      String other = server.signup("other", "Other-Password-1");
+      assertThat(server.send("POST", "/api/v1/databases/claims-db/query", "{\"collection\":\"feed\"}", null, reader)
+          .status()).isEqualTo(200);
+      for (String[] who : new String[][] {{reader, "subscribe_ack"}, {other, "error"}}) {
+        try (WsClient ws = WsClient.connect(server.port, true)) {
+          ws.auth(who[0], "claims-db");
+          ws.expect("auth_ack");
+          ws.subscribe("s", "feed", null, false, null);
+          ws.expect(who[1]);
+        }
+      }
+    }
+  }
+
+  @Test
   void resumingPastRetentionGetsAResetSnapshotThenLiveEvents() throws Exception {
-    AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-    Clock clock = new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-    };
+    MovableClock clock = new MovableClock();
     try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), clock)) {
       long seen;
       try (WsClient ws = WsClient.connect(server.port, true)) {
@@ -69,7 +79,7 @@ class RealtimeEdgeTest {
       }
       server.post(docs("default", "notes"), "{\"id\":\"b\"}");
       server.delete(docs("default", "notes/a"), null);
-      now.set(now.get().plus(Duration.ofDays(31)));
+      clock.advance(Duration.ofDays(31));
       server.store.purgeExpired(); // the changes after `seen` are gone
       try (WsClient ws = WsClient.connect(server.port, true)) {
         ws.auth(server.token, "default");

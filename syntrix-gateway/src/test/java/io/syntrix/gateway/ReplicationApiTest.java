@@ -11,14 +11,10 @@ import io.syntrix.model.StringValue;
 import io.syntrix.model.Value;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import io.syntrix.testkit.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,25 +26,9 @@ class ReplicationApiTest {
   @TempDir
   Path dir;
   TestServer server;
-  final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+  final MovableClock clock = new MovableClock();
 
   private TestServer start() {
-    Clock clock = new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-    };
     server = new TestServer(RocksStoreOptions.defaults(dir), clock);
     return server;
   }
@@ -142,7 +122,7 @@ class ReplicationApiTest {
       server.post(docs("default", "notes"), "{\"id\":\"d" + i + "\"}");
     }
     server.delete(docs("default", "notes/d1"), null);
-    now.set(now.get().plus(Duration.ofDays(31)));
+    clock.advance(Duration.ofDays(31));
     server.store.purgeExpired();
     server.post(docs("default", "notes"), "{\"id\":\"late\"}");
     server.store.purgeExpired(); // the store's clock is 31 days ahead: d1's tombstone and the whole log are gone

@@ -10,16 +10,14 @@ import io.syntrix.model.MapValue;
 import io.syntrix.store.Write;
 import io.syntrix.store.rocksdb.RocksDocumentStore;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
+import io.syntrix.testkit.MovableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -137,27 +135,11 @@ class PullerTest {
 
   @Test
   void fallingBehindRetentionIsReportedAndSkipped() {
-    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-    Clock clock = new Clock() {
-      @Override
-      public ZoneOffset getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-    };
+    MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
     store = RocksDocumentStore.open(RocksStoreOptions.defaults(dir.resolve("db")).withRetention(Duration.ofMinutes(1)),
         clock);
     write(20, "a");
-    now.set(Instant.now().plus(Duration.ofDays(1))); // every entry is now older than the retention
+    clock.set(Instant.now().plus(Duration.ofDays(1))); // every entry is now older than the retention
     while (store.purgeExpired().more()) {
       // purge in rounds
     }

@@ -10,13 +10,10 @@ import io.syntrix.model.MapValue;
 import io.syntrix.store.ChangeLogTruncatedException;
 import io.syntrix.store.IndexRange;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
+import io.syntrix.testkit.MovableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,26 +25,6 @@ class RocksDocumentStoreTest {
 
   private static MapValue json(String s) {
     return (MapValue) Json.parse(s);
-  }
-
-  /** A clock the test moves forward. */
-  private static final class MovableClock extends Clock {
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
   }
 
   @Test
@@ -76,7 +53,7 @@ class RocksDocumentStoreTest {
       PurgeResult nothing = store.purgeExpired();
       assertThat(nothing.tombstonesPurged() + nothing.changesPurged()).isZero();
 
-      clock.now.set(clock.instant().plus(Duration.ofDays(31)));
+      clock.advance(Duration.ofDays(31));
       PurgeResult purged = store.purgeExpired();
       assertThat(purged.tombstonesPurged()).isEqualTo(1);
       assertThat(purged.changesPurged()).isEqualTo(3);
