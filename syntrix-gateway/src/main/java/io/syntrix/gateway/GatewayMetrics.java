@@ -60,12 +60,27 @@ final class GatewayMetrics {
   }
 
   void realtime(io.syntrix.gateway.realtime.RealtimeServer realtime) {
+    var m = realtime.metrics();
     Gauge.builder("syntrix.realtime.subscriptions", realtime, r -> r.subscriptions())
         .description("Live realtime subscriptions").register(registry);
     Gauge.builder("syntrix.realtime.connections", realtime, r -> r.connections())
-        .description("Open WebSocket connections").register(registry);
-    Gauge.builder("syntrix.realtime.slow.consumers", () -> io.syntrix.gateway.realtime.RealtimeServer.slowConsumersCutOff())
-        .description("Connections cut off for falling behind").register(registry);
+        .description("Open realtime connections (WebSocket and SSE)").register(registry);
+    Gauge.builder("syntrix.realtime.slow.consumers", m, r -> r.slowConsumers())
+        .description("Connections cut off for falling behind their byte budget or stalling").register(registry);
+    Gauge.builder("syntrix.realtime.catchups.running", m, r -> r.catchUpsRunning())
+        .description("Snapshots and replays being sent").register(registry);
+    Gauge.builder("syntrix.realtime.catchups", m, r -> r.replays()).tag("kind", "replay")
+        .description("Catch-ups started, by kind").register(registry);
+    Gauge.builder("syntrix.realtime.catchups", m, r -> r.snapshots()).tag("kind", "snapshot")
+        .description("Catch-ups started, by kind").register(registry);
+    Gauge.builder("syntrix.realtime.resets", m, r -> r.resets())
+        .description("Reset snapshots sent instead of a replay").register(registry);
+    Gauge.builder("syntrix.realtime.held.overflows", m, r -> r.heldOverflows())
+        .description("Held live events dropped to be re-read from the change log").register(registry);
+    for (String code : new String[] {"too_many_connections", "too_many_subscriptions", "rate_limited", "auth_timeout"}) {
+      Gauge.builder("syntrix.realtime.refused", m, r -> r.refusals().getOrDefault(code, 0L)).tag("code", code)
+          .description("Realtime requests refused by a limit").register(registry);
+    }
   }
 
   void documentWritten(ChangeEvent.Op op) {

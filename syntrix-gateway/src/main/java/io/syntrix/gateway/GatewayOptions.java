@@ -12,10 +12,11 @@ import java.util.List;
  * @param rateLimit         per-client request limits
  * @param allowedOrigins    browser origins allowed by CORS and the realtime origin check; empty allows any
  * @param trustedProxies    peer addresses whose {@code X-Forwarded-For} is believed
+ * @param realtime          realtime flow control, catch-up and limits
  */
 public record GatewayOptions(String host, int port, long maxBodyBytes, long maxPushBodyBytes, RateLimit rateLimit,
                              List<String> allowedOrigins, List<String> trustedProxies,
-                             io.syntrix.gateway.realtime.RealtimeServer.Options realtime) {
+                             io.syntrix.gateway.realtime.RealtimeOptions realtime) {
   /**
    * Token buckets per client IP: {@code perMinute} requests in general and {@code authPerMinute}
    * on signup, login and refresh (brute-force protection). Off for tests and benchmarks.
@@ -37,7 +38,7 @@ public record GatewayOptions(String host, int port, long maxBodyBytes, long maxP
 
   public static GatewayOptions defaults() {
     return new GatewayOptions("0.0.0.0", 8080, 1L << 20, 10L << 20, RateLimit.defaults(), List.of(), List.of(),
-        io.syntrix.gateway.realtime.RealtimeServer.Options.defaults());
+        io.syntrix.gateway.realtime.RealtimeOptions.defaults());
   }
 
   public GatewayOptions withPort(int port) {
@@ -56,7 +57,7 @@ public record GatewayOptions(String host, int port, long maxBodyBytes, long maxP
     return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, origins, trustedProxies, realtime);
   }
 
-  public GatewayOptions withRealtime(io.syntrix.gateway.realtime.RealtimeServer.Options realtime) {
+  public GatewayOptions withRealtime(io.syntrix.gateway.realtime.RealtimeOptions realtime) {
     return new GatewayOptions(host, port, maxBodyBytes, maxPushBodyBytes, rateLimit, allowedOrigins, trustedProxies, realtime);
   }
 

@@ -49,7 +49,8 @@ public final class GatewayServer implements AutoCloseable {
     this.identity = identity;
     this.metrics = new GatewayMetrics(store);
     Cors cors = new Cors(options.allowedOrigins());
-    this.realtime = new RealtimeServer(vertx, store, identity, streamer, cors::allows, options.realtime());
+    ClientAddress clients = new ClientAddress(options.trustedProxies());
+    this.realtime = new RealtimeServer(vertx, store, identity, streamer, cors::allows, clients::of, options.realtime());
     metrics.realtime(realtime);
     this.router = buildRouter(new IdentityPolicy(identity.databases(), identity.rules(), store), cors);
   }
@@ -116,6 +117,11 @@ public final class GatewayServer implements AutoCloseable {
     realtime.close();
     HttpServer s = server;
     return s == null ? Future.succeededFuture() : s.shutdown(graceSeconds, TimeUnit.SECONDS);
+  }
+
+  /** The realtime endpoints (for tests and metrics). */
+  public RealtimeServer realtime() {
+    return realtime;
   }
 
   /** Live realtime subscriptions across all connections (for tests and metrics). */

@@ -58,7 +58,8 @@ class RealtimeDeliveryTest {
     // This test is about exactly-once, not back-pressure: a deep outbox keeps a busy CI machine's
     // slow test client from being cut off.
     GatewayOptions options = GatewayOptions.defaults().withRateLimit(GatewayOptions.RateLimit.off())
-        .withRealtime(new io.syntrix.gateway.realtime.RealtimeServer.Options(1_000_000, 30_000, 15_000));
+        .withRealtime(io.syntrix.gateway.realtime.RealtimeOptions.defaults()
+            .withMaxPendingBytes(1L << 30).withMaxPendingFrames(1_000_000));
     try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(), options)) {
       String db = dbId(server);
       for (int i = 0; i < 50; i++) {
@@ -149,7 +150,7 @@ class RealtimeDeliveryTest {
   @Test
   void aStalledClientIsCutOffAsASlowConsumerWhileAnotherReceivesEverything() throws Exception {
     GatewayOptions options = GatewayOptions.defaults().withRateLimit(GatewayOptions.RateLimit.off())
-        .withRealtime(new io.syntrix.gateway.realtime.RealtimeServer.Options(256, 30_000, 15_000));
+        .withRealtime(io.syntrix.gateway.realtime.RealtimeOptions.defaults());
     try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(), options)) {
       String db = dbId(server);
       try (WsClient stalled = WsClient.connect(server.port, false); WsClient healthy = WsClient.connect(server.port, true)) {
@@ -160,7 +161,7 @@ class RealtimeDeliveryTest {
         healthy.expect("auth_ack");
         healthy.expect("subscribe_ack");
         Thread.sleep(200);
-        long slowBefore = io.syntrix.gateway.realtime.RealtimeServer.slowConsumersCutOff();
+        long slowBefore = server.gateway.realtime().metrics().slowConsumers();
         String pad = "x".repeat(20_000);
         int total = 1000;
         // In batches the healthy client keeps up with; the stalled one never reads, so ~20 MB pile up for it.
@@ -176,7 +177,7 @@ class RealtimeDeliveryTest {
           }
         }
         // The stalled client was cut off: counted, and its subscription is gone (the healthy one's remains).
-        assertThat(io.syntrix.gateway.realtime.RealtimeServer.slowConsumersCutOff()).isGreaterThan(slowBefore);
+        assertThat(server.gateway.realtime().metrics().slowConsumers()).isGreaterThan(slowBefore);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
             .until(() -> server.gateway.realtimeSubscriptions() == 1);
       }

@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -82,40 +81,71 @@ final class Frames {
   private static final byte[] EVENT_HEAD = "{\"type\":\"event\",\"payload\":{\"subId\":".getBytes(StandardCharsets.UTF_8);
   private static final byte[] SEQ = ",\"seq\":".getBytes(StandardCharsets.UTF_8);
   private static final byte[] DELTA = ",\"delta\":".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] TAIL = "}}".getBytes(StandardCharsets.UTF_8);
 
-  /** {@code {"type":"event","payload":{"subId":..,"seq":..,"delta":<shared bytes>}}}. */
-  static byte[] event(String subId, long seq, byte[] delta) {
+  /**
+   * The per-subscription start of {@code {"type":"event","payload":{"subId":..,"seq":..,"delta":<shared>}}};
+   * {@link OutFrame} appends the shared delta and the closing braces.
+   */
+  static byte[] eventHead(String subId, long seq) {
     byte[] quoted = quoted(subId);
     byte[] seqText = Long.toString(seq).getBytes(StandardCharsets.US_ASCII);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(EVENT_HEAD.length + quoted.length + delta.length + 40);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(EVENT_HEAD.length + quoted.length + seqText.length + 16);
     out.writeBytes(EVENT_HEAD);
     out.writeBytes(quoted);
     out.writeBytes(SEQ);
     out.writeBytes(seqText);
     out.writeBytes(DELTA);
-    out.writeBytes(delta);
-    out.writeBytes(TAIL);
     return out.toByteArray();
+  }
+
+  /** One event as a frame, e.g. for a catch-up (the delta is then the only recipient's). */
+  static OutFrame event(String subId, long seq, byte[] delta) {
+    return new OutFrame(eventHead(subId, seq), delta, seq);
   }
 
   private static byte[] quoted(String s) {
     return Json.toBytes(Value.of(s));
   }
 
-  /** One snapshot message: the documents, the seq they are as of, and whether it replaces everything the client had. */
-  static byte[] snapshot(String subId, Collection<Document> documents, long seq, boolean reset, boolean complete) {
-    List<Value> flat = documents.stream().map(d -> (Value) d.toFlat()).toList();
-    MapValue.Builder payload = MapValue.builder()
-        .put("subId", Value.of(subId))
-        .put("documents", new io.syntrix.model.ArrayValue(flat))
-        .put("seq", Value.of(seq));
+  /** A document as a snapshot carries it (its flattened JSON); pages are sized by these bytes. */
+  static byte[] document(Document document) {
+    return Json.toBytes(document.toFlat());
+  }
+
+  /**
+   * One snapshot message over already encoded documents: the seq they are as of, whether it
+   * replaces everything the client had ({@code reset}), and whether more pages follow.
+   */
+  static byte[] snapshot(String subId, List<byte[]> documents, long seq, boolean reset, boolean complete) {
+    byte[] id = quoted(subId);
+    int size = 96 + 2 * id.length;
+    for (byte[] d : documents) {
+      size += d.length + 1;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+    out.writeBytes(ascii("{\"id\":"));
+    out.writeBytes(id);
+    out.writeBytes(ascii(",\"type\":\"snapshot\",\"payload\":{\"subId\":"));
+    out.writeBytes(id);
+    out.writeBytes(ascii(",\"documents\":["));
+    for (int i = 0; i < documents.size(); i++) {
+      if (i > 0) {
+        out.write(',');
+      }
+      out.writeBytes(documents.get(i));
+    }
+    out.writeBytes(ascii("],\"seq\":" + seq));
     if (reset) {
-      payload.put("reset", Value.of(true));
+      out.writeBytes(ascii(",\"reset\":true"));
     }
     if (!complete) {
-      payload.put("complete", Value.of(false));
+      out.writeBytes(ascii(",\"complete\":false"));
     }
-    return envelope(subId, "snapshot", payload.build());
+    out.writeBytes(ascii("}}"));
+    return out.toByteArray();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -8,9 +8,14 @@ import io.syntrix.streamer.Stream;
 import io.syntrix.streamer.Streamer;
 import io.syntrix.streamer.SubscribeRequest;
 import io.syntrix.streamer.SubscribeResult;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,32 +23,38 @@ import org.slf4j.LoggerFactory;
  * Routes pre-matched deliveries to client connections (seed §1, §3).
  *
  * <p><b>Model.</b> The gateway process holds ONE {@link Stream} to the streamer. Every client
- * subscription is registered on it under a streamer id {@code <session>/<client sub id>}, and
- * the hub keeps a registry from that id to its {@link Route} (session + client id). A delivery
- * names the streamer ids it matched, so routing costs one map lookup per matched subscription —
- * connections are never scanned. Each delivery's delta is encoded once per variant and the
- * bytes are shared by every receiving session.
+ * subscription is registered on it under its streamer id {@code <connection>/<client id>#<generation>},
+ * and the hub keeps a registry from that id to its {@link Route}. A delivery names the streamer ids
+ * it matched, so routing costs one map lookup per matched subscription — connections are never
+ * scanned. Each delivery's delta is encoded once per variant (operation × with/without data) and
+ * the same bytes go to every receiving connection (D2).
  *
  * <p><b>Threads.</b> Deliveries arrive on the stream's delivery thread and are handed to each
- * session's outbox without blocking (a full outbox cuts that session off as a slow consumer,
- * never the hub). Subscribe and unsubscribe come from event loops and workers.
+ * connection without blocking (a connection over its budget cuts itself off, never the hub).
+ * {@link #subscribe} runs on workers; {@link #unsubscribe} on event loops and never waits (the
+ * streamer's unsubscribe does not block). Registration and re-opening the stream are serialised by
+ * {@code registration}, so a subscribe racing a re-open registers once, on the new stream.
  *
  * <p><b>Failure.</b> If the streamer cuts the hub's stream off, the hub reopens it and
  * re-registers every route with the resume position the cut-off reports, so no client loses or
- * repeats a change.
+ * repeats a change; a route whose resume point retention has purged gets a reset snapshot.
  */
 public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
+  private static final Duration REOPEN_WAIT = Duration.ofSeconds(10);
 
   private final Streamer streamer;
   private final String gatewayId;
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
-  private final Object reopen = new Object();
+  private final ReentrantLock registration = new ReentrantLock();
+  private final Condition cutOffSignalled = registration.newCondition();
   private volatile Stream stream;
+  /** The cut-off of {@code stream} once signalled and not yet acted on; guarded by {@code registration}. */
+  private CutOff pendingCutOff;
   private volatile boolean closed;
 
-  /** One client subscription: where its deliveries go and what it last asked for. */
-  record Route(Session session, String clientId, SubscribeRequest request, boolean includeData) {}
+  /** One client subscription: where its deliveries go and what it asked the streamer for. */
+  record Route(Connection connection, ClientSubscription sub, SubscribeRequest request) {}
 
   public Hub(Streamer streamer) {
     this.streamer = streamer;
@@ -52,29 +63,84 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
-   * Registers a subscription under {@code request.subscriptionId()} (a streamer id unique to this
-   * registration, so a delivery in flight for an earlier registration of the same client id can
-   * never be taken for this one); deliveries start flowing into the session.
+   * Registers a subscription live under {@code request.subscriptionId()} (a streamer id unique to
+   * this registration, so a delivery in flight for an earlier registration of the same client id
+   * can never be taken for this one); deliveries start flowing into the connection's gate.
    */
-  SubscribeResult subscribe(Session session, String clientId, SubscribeRequest request, boolean includeData) {
-    Route route = new Route(session, clientId, request, includeData);
-    routes.put(request.subscriptionId(), route);
+  SubscribeResult subscribe(Connection connection, ClientSubscription sub, SubscribeRequest request) {
+    Route route = new Route(connection, sub, request);
+    registration.lock();
     try {
-      return stream.subscribe(request);
-    } catch (RuntimeException e) {
-      routes.remove(request.subscriptionId(), route);
-      throw e;
+      ensureOpen();
+      routes.put(request.subscriptionId(), route);
+      try {
+        return stream.subscribe(request);
+      } catch (RuntimeException e) {
+        routes.remove(request.subscriptionId(), route);
+        throw e;
+      }
+    } finally {
+      registration.unlock();
     }
   }
 
+  /** Never blocks: the route goes at once, the streamer drops the registration without waiting. */
   void unsubscribe(String streamerId) {
-    if (routes.remove(streamerId) != null) {
-      stream.unsubscribe(streamerId);
-    }
+    routes.remove(streamerId);
+    stream.unsubscribe(streamerId);
   }
 
   int subscriptions() {
     return routes.size();
+  }
+
+  /** Under {@code registration}: if the stream was cut off, waits for its signal and reopens it. */
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the realtime hub is closed");
+    }
+    long deadline = System.nanoTime() + REOPEN_WAIT.toNanos();
+    while (!stream.isOpen() && pendingCutOff == null) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new IllegalStateException("the streamer cut the hub's stream off and did not say why within "
+            + REOPEN_WAIT.toSeconds() + " s");
+      }
+      try {
+        cutOffSignalled.await(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while the hub's stream reopens", e);
+      }
+    }
+    if (pendingCutOff != null) {
+      CutOff cutOff = pendingCutOff;
+      pendingCutOff = null;
+      reopen(cutOff);
+    }
+  }
+
+  /** Under {@code registration}: a new stream, every route re-registered where it left off. */
+  private void reopen(CutOff cutOff) {
+    log.warn("streamer cut the hub's stream off ({}); reopening and resuming {} subscriptions", cutOff.reason(),
+        routes.size());
+    stream = streamer.open(gatewayId, new Handler());
+    for (Route route : List.copyOf(routes.values())) {
+      String id = route.request().subscriptionId();
+      Long resumeAfter = cutOff.resumeAfter().get(id);
+      SubscribeRequest request = resumeAfter == null ? route.request() : route.request().withResumeAfter(resumeAfter);
+      try {
+        SubscribeResult result = stream.subscribe(request);
+        if (routes.get(id) != route) {
+          stream.unsubscribe(id); // its client left while we were re-registering it
+        } else if (result.resume() == SubscribeResult.Resume.RESET) {
+          route.connection().reset(route.sub(), result.liveAfterSeq());
+        }
+      } catch (RuntimeException e) {
+        log.warn("cannot resume subscription {}; closing its connection", id, e);
+        route.connection().fail("resubscribe_failed", "the subscription could not be resumed; reconnect");
+      }
+    }
   }
 
   private final class Handler implements DeliveryHandler {
@@ -87,13 +153,14 @@ public final class Hub implements AutoCloseable {
           continue; // unsubscribed while the delivery was in flight
         }
         Op op = delivery.operations().get(i);
-        int variant = op.ordinal() * 2 + (route.includeData() ? 1 : 0);
+        boolean includeData = route.sub().spec.includeData();
+        int variant = op.ordinal() * 2 + (includeData ? 1 : 0);
         byte[] delta = deltas[variant];
         if (delta == null) {
-          delta = Frames.delta(delivery.event(), op, route.includeData());
+          delta = Frames.delta(delivery.event(), op, includeData);
           deltas[variant] = delta;
         }
-        route.session().deliver(delivery.subscriptionIds().get(i), route.clientId(), delivery.seq(), delta);
+        route.connection().deliver(route.sub(), delivery.seq(), delta);
       }
     }
 
@@ -101,7 +168,7 @@ public final class Hub implements AutoCloseable {
     public void onReset(String subscriptionId, long liveAfterSeq) {
       Route route = routes.get(subscriptionId);
       if (route != null) {
-        route.session().resetSnapshot(subscriptionId, route.clientId());
+        route.connection().reset(route.sub(), liveAfterSeq);
       }
     }
 
@@ -110,26 +177,26 @@ public final class Hub implements AutoCloseable {
       if (closed || cutOff.reason() == CutOff.Reason.SHUTDOWN) {
         return;
       }
-      log.warn("streamer cut the hub's stream off ({}); reopening and resuming {} subscriptions", cutOff.reason(),
-          routes.size());
-      Thread.ofPlatform().name("syntrix-hub-reopen").start(() -> reopen(cutOff));
-    }
-  }
-
-  private void reopen(CutOff cutOff) {
-    synchronized (reopen) {
-      stream = streamer.open(gatewayId, new Handler());
-      for (Map.Entry<String, Route> e : routes.entrySet()) {
-        Long resumeAfter = cutOff.resumeAfter().get(e.getKey());
-        SubscribeRequest request = resumeAfter == null ? e.getValue().request()
-            : e.getValue().request().withResumeAfter(resumeAfter);
-        try {
-          stream.subscribe(request);
-        } catch (RuntimeException ex) {
-          log.warn("cannot resume subscription {}; its session is closed", e.getKey(), ex);
-          e.getValue().session().fail("resubscribe_failed", "the subscription could not be resumed; reconnect");
-        }
+      registration.lock();
+      try {
+        pendingCutOff = cutOff;
+        cutOffSignalled.signalAll();
+      } finally {
+        registration.unlock();
       }
+      // Reopen off the delivery thread (it is this stream's, which is ending); a subscribe may beat us to it.
+      Thread.ofPlatform().name("syntrix-hub-reopen").start(() -> {
+        registration.lock();
+        try {
+          if (!closed) {
+            ensureOpen();
+          }
+        } catch (RuntimeException e) {
+          log.error("cannot reopen the hub's stream", e);
+        } finally {
+          registration.unlock();
+        }
+      });
     }
   }
 

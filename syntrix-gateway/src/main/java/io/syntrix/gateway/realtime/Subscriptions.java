@@ -4,126 +4,133 @@ import io.syntrix.identity.LogicalDatabase;
 import io.syntrix.identity.Principal;
 import io.syntrix.identity.RuleAccess;
 import io.syntrix.identity.RulesService;
-import io.syntrix.model.Document;
 import io.syntrix.model.ErrorCode;
 import io.syntrix.model.Query;
 import io.syntrix.model.SyntrixException;
-import io.syntrix.query.QueryCursor;
-import io.syntrix.query.QueryEngine;
 import io.syntrix.rules.Decision;
 import io.syntrix.rules.RuleRequest;
+import io.syntrix.store.ChangeLog;
 import io.syntrix.store.DocumentStore;
-import io.syntrix.store.ReadSnapshot;
 import io.syntrix.streamer.SubscribeRequest;
 import io.syntrix.streamer.SubscribeResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Opening a subscription, the same for WebSocket and SSE (D8):
+ * Opening and closing a subscription, the same for WebSocket and SSE (D8):
  * <ol>
  *   <li>the rules must allow {@code list} on the collection, with the subscription's filters as
  *       {@code request.query} (the database's owner and admins pass);
- *   <li>the subscription is registered with the hub, closed ("not ready") in its session;
+ *   <li>the subscription is registered live with the hub at the streamer's live point S, its gate
+ *       holding events;
  *   <li>the ack is queued ({@code subscribe_ack} means live: every change after it arrives);
- *   <li>if a snapshot is due — asked for, or a resume past retention ({@code reset: true}) — it is
- *       read from a store snapshot taken after registration, at seq L; events up to L are then
- *       dropped (the snapshot shows them) and later ones follow: no gap, no duplicate;
- *   <li>the gate opens and held events flow.
+ *   <li>the gate opens at S at once, or after a {@link CatchUp}: a snapshot (asked for, or a reset),
+ *       or a replay of the change log after the client's {@code resumeAfter}. A resume past
+ *       retention, beyond the last seq, or more than {@code maxResumeChanges} back is answered with
+ *       a reset snapshot instead: no gap, no duplicate, and no unbounded replay.
  * </ol>
- * Blocking steps (rules, registration, snapshot reads) run on Vert.x workers.
+ * The rules check and the registration run on Vert.x workers; everything else on the connection's
+ * event loop.
  */
 final class Subscriptions {
-  static final int SNAPSHOT_PAGE = 1_000;
   private static final AtomicLong GENERATIONS = new AtomicLong();
 
   private final Hub hub;
   private final DocumentStore store;
   private final RulesService rules;
+  private final CatchUps catchUps;
+  private final RealtimeOptions options;
 
-  Subscriptions(Hub hub, DocumentStore store, RulesService rules) {
+  /** How a new subscription reaches the live point. */
+  private enum Start { LIVE, SNAPSHOT, REPLAY, RESET }
+
+  private record Opened(long livePoint, Start start) {}
+
+  Subscriptions(Hub hub, DocumentStore store, RulesService rules, CatchUps catchUps, RealtimeOptions options) {
     this.hub = hub;
     this.store = store;
     this.rules = rules;
-  }
-
-  /** What a client asked for. {@code resumeAfter} is {@link SubscribeRequest#LIVE} when not resuming. */
-  record Spec(String clientId, Query query, boolean includeData, boolean sendSnapshot, long resumeAfter) {
-    boolean resumes() {
-      return resumeAfter != SubscribeRequest.LIVE;
-    }
+    this.catchUps = catchUps;
+    this.options = options;
   }
 
   /**
-   * Opens {@code spec} in {@code session}; {@code ack} (may be null) is queued once the
-   * subscription is live. Completes with the session's gate record, or fails with a
+   * Opens {@code spec} on {@code connection}; {@code ack} (may be null) is queued once the
+   * subscription is live. Event loop. Completes with the subscription, or fails with a
    * SyntrixException (403 when the rules refuse).
    */
-  Future<Session.Sub> open(Vertx vertx, Session session, Principal principal, LogicalDatabase db, Spec spec, byte[] ack) {
-    return open(vertx, session, principal, db, spec, ack, false);
-  }
-
-  /** As above; {@code rulesChecked} when the caller has just run {@link #authorize} (SSE). */
-  Future<Session.Sub> open(Vertx vertx, Session session, Principal principal, LogicalDatabase db, Spec spec, byte[] ack,
-                           boolean rulesChecked) {
-    String streamerId = session.id() + "/" + spec.clientId() + "#" + GENERATIONS.incrementAndGet();
-    Session.Sub sub = new Session.Sub(streamerId, db.id(), spec);
+  Future<ClientSubscription> open(Vertx vertx, Connection connection, Principal principal, LogicalDatabase db,
+                                  ClientSubscription.Spec spec, byte[] ack, boolean rulesChecked) {
+    String streamerId = connection.id() + "/" + spec.clientId() + "#" + GENERATIONS.incrementAndGet();
+    ClientSubscription sub = new ClientSubscription(streamerId, db.id(), spec);
+    if (!connection.add(sub)) {
+      return Future.failedFuture(new SyntrixException(ErrorCode.UNAVAILABLE, "the connection is closed"));
+    }
     return vertx.executeBlocking(() -> {
       if (!rulesChecked) {
         authorize(principal, db, spec.query());
       }
-      session.subs.put(streamerId, sub);
-      SubscribeRequest request = new SubscribeRequest(streamerId, db.id(), spec.query().collection().value(),
-          spec.query().filters(), spec.resumeAfter());
-      try {
-        return hub.subscribe(session, spec.clientId(), request, spec.includeData());
-      } catch (RuntimeException e) {
-        session.subs.remove(streamerId);
-        throw e;
+      SubscribeRequest request = SubscribeRequest.live(streamerId, db.id(), spec.query().collection().value(),
+          spec.query().filters());
+      SubscribeResult result = hub.subscribe(connection, sub, request);
+      return new Opened(result.liveAfterSeq(), start(spec, result.liveAfterSeq()));
+    }, false).transform(r -> {
+      if (r.failed()) {
+        close(connection, sub);
+        return Future.failedFuture(r.cause());
       }
-    }, false).compose(result -> {
+      Opened opened = r.result();
+      if (!connection.registered(sub, opened.livePoint())) {
+        hub.unsubscribe(streamerId); // the connection closed (or replaced it) while it was being registered
+        return Future.failedFuture(new SyntrixException(ErrorCode.UNAVAILABLE, "the subscription was closed"));
+      }
       if (ack != null) {
-        session.send(ack);
+        connection.send(ack);
       }
-      boolean reset = result.resume() == SubscribeResult.Resume.RESET;
-      if (!reset && !(spec.sendSnapshot() && !spec.resumes())) {
-        session.release(sub, -1);
-        return Future.succeededFuture(sub);
+      switch (opened.start()) {
+        case LIVE -> {
+          connection.catchUpFrom(sub, opened.livePoint());
+          connection.tryFinishCatchUp(sub);
+        }
+        case SNAPSHOT -> catchUps.start(connection, sub, true, false);
+        case RESET -> catchUps.start(connection, sub, true, true);
+        case REPLAY -> {
+          connection.catchUpFrom(sub, spec.resumeAfter());
+          catchUps.start(connection, sub, false, false);
+        }
       }
-      return vertx.executeBlocking(() -> sendSnapshot(session, db.id(), spec, reset), false).map(seq -> {
-        session.release(sub, seq);
-        return sub;
-      });
+      return Future.succeededFuture(sub);
     });
   }
 
-  /**
-   * The streamer could not finish replaying a resumed subscription (retention purged what it
-   * needed): hold its events, send a reset snapshot, and continue after the snapshot's seq.
-   */
-  void resetSnapshot(Vertx vertx, Session session, String streamerId) {
-    Session.Sub sub = session.subs.get(streamerId);
-    if (sub == null) {
-      return;
+  /** What a subscription needs before it is live; worker (reads the change log's bounds). */
+  private Start start(ClientSubscription.Spec spec, long livePoint) {
+    if (!spec.resumes()) {
+      return spec.sendSnapshot() ? Start.SNAPSHOT : Start.LIVE;
     }
-    session.hold(sub);
-    vertx.executeBlocking(() -> sendSnapshot(session, sub.database, sub.spec, true), false)
-        .onSuccess(seq -> session.release(sub, seq))
-        .onFailure(e -> session.fail("internal", "the reset snapshot could not be read; reconnect"));
+    long after = spec.resumeAfter();
+    ChangeLog log = store.changeLog();
+    if (after > log.lastSeq()) {
+      return Start.RESET; // a seq this store never had (another server, a restored backup): start over
+    }
+    if (after + 1 < log.firstSeq() || livePoint - after > options.maxResumeChanges()) {
+      return Start.RESET; // purged, or cheaper to send the result than to replay the history
+    }
+    return Start.REPLAY;
   }
 
-  void close(Session session, Session.Sub sub) {
-    session.subs.remove(sub.streamerId);
-    hub.unsubscribe(sub.streamerId);
+  /** Closes one subscription; event loop or any thread, never blocks. */
+  void close(Connection connection, ClientSubscription sub) {
+    connection.cancel(sub);
+    hub.unsubscribe(sub.streamerId); // also when not yet registered: a no-op then, and registration re-checks
   }
 
-  void closeAll(Session session) {
-    for (Session.Sub sub : List.copyOf(session.subs.values())) {
-      close(session, sub);
+  /** Closes every subscription of a connection that is going away. */
+  void closeAll(Connection connection) {
+    for (ClientSubscription sub : connection.cancelAll()) {
+      hub.unsubscribe(sub.streamerId);
     }
   }
 
@@ -143,25 +150,6 @@ final class Subscriptions {
     if (!d.allowed()) {
       throw new SyntrixException(ErrorCode.FORBIDDEN, "permission denied: the rules do not allow listing "
           + query.collection());
-    }
-  }
-
-  /** Reads the matching live documents at one store snapshot and queues them; returns the snapshot's seq. */
-  private long sendSnapshot(Session session, String database, Spec spec, boolean reset) {
-    Query q = new Query(spec.query().collection(), spec.query().filters(), List.of(), 0, null, false);
-    try (ReadSnapshot snapshot = store.snapshot(); QueryCursor cursor = new QueryEngine(snapshot).execute(database, q)) {
-      List<Document> page = new ArrayList<>(SNAPSHOT_PAGE);
-      boolean sent = false;
-      while (cursor.hasNext()) {
-        page.add(cursor.next());
-        if (page.size() == SNAPSHOT_PAGE && cursor.hasNext()) {
-          session.send(Frames.snapshot(spec.clientId(), page, snapshot.seq(), reset && !sent, false));
-          page.clear();
-          sent = true;
-        }
-      }
-      session.send(Frames.snapshot(spec.clientId(), page, snapshot.seq(), reset && !sent, true));
-      return snapshot.seq();
     }
   }
 }
