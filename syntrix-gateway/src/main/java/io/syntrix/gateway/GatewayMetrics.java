@@ -65,6 +65,8 @@ final class GatewayMetrics {
         .description("Live realtime subscriptions").register(registry);
     Gauge.builder("syntrix.realtime.connections", realtime, r -> r.connections())
         .description("Open realtime connections (WebSocket and SSE)").register(registry);
+    Gauge.builder("syntrix.realtime.pending.bytes", realtime, r -> r.pendingBytes())
+        .description("Bytes queued for realtime clients or in their transport, all connections").register(registry);
     Gauge.builder("syntrix.realtime.slow.consumers", m, r -> r.slowConsumers())
         .description("Connections cut off for falling behind their byte budget or stalling").register(registry);
     Gauge.builder("syntrix.realtime.catchups.running", m, r -> r.catchUpsRunning())

@@ -158,6 +158,16 @@ final class WsClient implements AutoCloseable {
     return ((io.syntrix.model.IntegerValue) payload(event).get("seq")).value();
   }
 
+  /** A paused client starts reading again. */
+  void resume() {
+    socket.request(Long.MAX_VALUE);
+  }
+
+  /** Drops the TCP connection without a close handshake, as a vanishing client does. */
+  void abort() {
+    socket.abort();
+  }
+
   @Override
   public void close() {
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");

@@ -48,6 +48,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--no-rate-limit", description = "Switch per-client rate limits off (tests, benchmarks; env SYNTRIX_RATE_LIMIT=false).")
   boolean noRateLimit;
 
+  @Option(names = "--realtime-connections-per-user", description = "Realtime connections one user may hold (default 256; 0: no limit).")
+  Integer connectionsPerUser;
+
+  @Option(names = "--realtime-connections-per-ip", description = "Realtime connections from one client address (default 1024; 0: no limit).")
+  Integer connectionsPerIp;
+
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig settings;
@@ -57,6 +63,7 @@ final class ServeCommand implements Callable<Integer> {
         settings = settings.withFile(config);
       }
       settings = settings.withEnvironment(System.getenv()).with(host, port, dataDir, retention, durability);
+      settings = settings.withConnectionLimits(connectionsPerUser, connectionsPerIp);
       if (noRateLimit) {
         settings = settings.withRateLimit(false, settings.perMinute(), settings.authPerMinute());
       }
@@ -89,7 +96,8 @@ final class ServeCommand implements Callable<Integer> {
         .withRateLimit(settings.rateLimitEnabled()
             ? new GatewayOptions.RateLimit(true, settings.perMinute(), settings.authPerMinute())
             : GatewayOptions.RateLimit.off())
-        .withAllowedOrigins(settings.allowedOrigins()).withTrustedProxies(settings.trustedProxies());
+        .withAllowedOrigins(settings.allowedOrigins()).withTrustedProxies(settings.trustedProxies())
+        .withRealtime(settings.realtime());
     InProcessStreamer streamer = InProcessStreamer.start(store.changeLog(), StreamerOptions.defaults()
         .withCheckpoint(Checkpoint.file(storeOptions.directory().resolve("streamer.checkpoint"))));
     GatewayServer gateway = new GatewayServer(vertx, gatewayOptions, store, identity, streamer);

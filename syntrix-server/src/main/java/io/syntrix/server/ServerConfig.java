@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.syntrix.gateway.realtime.RealtimeOptions;
 import io.syntrix.model.InvalidInputException;
 import io.syntrix.store.rocksdb.Durability;
 import java.io.IOException;
@@ -37,19 +38,30 @@ import java.util.Map;
  *   adminPassword: ...     # SYNTRIX_ADMIN_PASSWORD; used at first start only; generated and printed if unset
  *   signingKeyFile: ...    # default <dataDir>/keys/auth_private.pem
  *   maxDatabasesPerUser: 10
+ * realtime:                # flow control and limits of WebSocket/SSE clients (docs/design/realtime.md)
+ *   maxPendingBytes: 4194304          # per connection; past it: slow_consumer
+ *   maxPendingFrames: 10000
+ *   maxResumeChanges: 10000           # further back, a resumeAfter gets a reset snapshot
+ *   stallMillis: 30000                # bytes waiting and nothing written that long: slow_consumer
+ *   maxSubscriptionsPerConnection: 100
+ *   maxConnectionsPerUser: 256        # --realtime-connections-per-user; 0: no limit
+ *   maxConnectionsPerIp: 1024         # --realtime-connections-per-ip; 0: no limit
+ *   messagesPerSecond: 50             # inbound, per connection (burst twice that)
+ *   authDeadlineMillis: 10000
  * </pre>
  */
 record ServerConfig(String host, int port, Path dataDir, Duration retention, Durability durability,
                     boolean rateLimitEnabled, int perMinute, int authPerMinute, List<String> allowedOrigins,
-                    List<String> trustedProxies, String adminPassword, Path signingKeyFile, int maxDatabasesPerUser) {
+                    List<String> trustedProxies, String adminPassword, Path signingKeyFile, int maxDatabasesPerUser,
+                    RealtimeOptions realtime) {
   static ServerConfig defaults() {
     return new ServerConfig("0.0.0.0", 8080, Path.of("data"), Duration.ofDays(30), Durability.FSYNC_PERIODIC,
-        true, 600, 20, List.of(), List.of(), null, null, 10);
+        true, 600, 20, List.of(), List.of(), null, null, 10, RealtimeOptions.defaults());
   }
 
   /** The YAML file's shape; absent keys keep the value below them. */
   @JsonIgnoreProperties(ignoreUnknown = false)
-  record File(Server server, Storage storage, Identity identity) {
+  record File(Server server, Storage storage, Identity identity, Realtime realtime) {
     record Server(String host, Integer port, RateLimit rateLimit, List<String> allowedOrigins,
                   List<String> trustedProxies) {}
 
@@ -58,6 +70,10 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
     record Storage(String dataDir, String retention, String durability) {}
 
     record Identity(String adminPassword, String signingKeyFile, Integer maxDatabasesPerUser) {}
+
+    record Realtime(Long maxPendingBytes, Integer maxPendingFrames, Long maxResumeChanges, Long stallMillis,
+                    Integer maxSubscriptionsPerConnection, Integer maxConnectionsPerUser, Integer maxConnectionsPerIp,
+                    Integer messagesPerSecond, Long authDeadlineMillis) {}
   }
 
   ServerConfig withFile(Path file) {
@@ -93,7 +109,49 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
           i.signingKeyFile() != null ? Path.of(i.signingKeyFile()) : c.signingKeyFile,
           i.maxDatabasesPerUser() != null ? i.maxDatabasesPerUser() : c.maxDatabasesPerUser);
     }
+    if (f.realtime() != null) {
+      c = c.withRealtime(realtime(f.realtime(), c.realtime));
+    }
     return c;
+  }
+
+  private static RealtimeOptions realtime(File.Realtime r, RealtimeOptions o) {
+    try {
+      if (r.maxPendingBytes() != null) {
+        o = o.withMaxPendingBytes(r.maxPendingBytes());
+      }
+      if (r.maxPendingFrames() != null) {
+        o = o.withMaxPendingFrames(r.maxPendingFrames());
+      }
+      if (r.maxResumeChanges() != null) {
+        o = o.withMaxResumeChanges(r.maxResumeChanges());
+      }
+      if (r.stallMillis() != null) {
+        o = o.withStallMillis(r.stallMillis());
+      }
+      return o.withLimits(
+          r.maxSubscriptionsPerConnection() != null ? r.maxSubscriptionsPerConnection() : o.maxSubscriptionsPerConnection(),
+          r.maxConnectionsPerUser() != null ? r.maxConnectionsPerUser() : o.maxConnectionsPerUser(),
+          r.maxConnectionsPerIp() != null ? r.maxConnectionsPerIp() : o.maxConnectionsPerIp(),
+          r.messagesPerSecond() != null ? r.messagesPerSecond() : o.messagesPerSecond(),
+          r.authDeadlineMillis() != null ? r.authDeadlineMillis() : o.authDeadlineMillis());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("realtime: " + e.getMessage());
+    }
+  }
+
+  /** Per-user and per-address connection limits from flags (null keeps the current one; 0 lifts it). */
+  ServerConfig withConnectionLimits(Integer perUser, Integer perIp) {
+    InvalidInputException.check((perUser == null || perUser >= 0) && (perIp == null || perIp >= 0),
+        "connection limits must not be negative");
+    RealtimeOptions o = realtime;
+    return withRealtime(o.withLimits(o.maxSubscriptionsPerConnection(), perUser != null ? perUser : o.maxConnectionsPerUser(),
+        perIp != null ? perIp : o.maxConnectionsPerIp(), o.messagesPerSecond(), o.authDeadlineMillis()));
+  }
+
+  ServerConfig withRealtime(RealtimeOptions realtime) {
+    return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime);
   }
 
   private static int positive(int v, String name) {
@@ -121,23 +179,23 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
         retention != null ? parseDuration(retention) : this.retention,
         durability != null ? parseDurability(durability) : this.durability,
         rateLimitEnabled, perMinute, authPerMinute, allowedOrigins, trustedProxies, adminPassword, signingKeyFile,
-        maxDatabasesPerUser);
+        maxDatabasesPerUser, realtime);
   }
 
   ServerConfig withRateLimit(boolean enabled, int perMinute, int authPerMinute) {
     return new ServerConfig(host, port, dataDir, retention, durability, enabled, perMinute, authPerMinute,
-        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser);
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime);
   }
 
   ServerConfig withNetwork(List<String> allowedOrigins, List<String> trustedProxies) {
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
-        List.copyOf(allowedOrigins), List.copyOf(trustedProxies), adminPassword, signingKeyFile, maxDatabasesPerUser);
+        List.copyOf(allowedOrigins), List.copyOf(trustedProxies), adminPassword, signingKeyFile, maxDatabasesPerUser, realtime);
   }
 
   ServerConfig withIdentity(String adminPassword, Path signingKeyFile, int maxDatabasesPerUser) {
     InvalidInputException.check(maxDatabasesPerUser >= 0, "maxDatabasesPerUser must not be negative");
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
-        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser);
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime);
   }
 
   private static int parsePort(String s) {

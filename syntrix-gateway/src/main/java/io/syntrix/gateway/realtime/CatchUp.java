@@ -125,7 +125,7 @@ final class CatchUp {
         return true;
       }
       bytes += frame.size();
-      if (bytes >= service.options().catchUpPageBytes()) {
+      if (bytes >= service.options().pageBytes()) {
         covered = m.event().seq(); // examined up to here; the next page goes on after it
         break;
       }
@@ -151,7 +151,7 @@ final class CatchUp {
     }
     List<byte[]> page = new ArrayList<>();
     long bytes = 0;
-    while (cursor.hasNext() && page.size() < SNAPSHOT_PAGE && bytes < service.options().catchUpPageBytes()) {
+    while (cursor.hasNext() && page.size() < SNAPSHOT_PAGE && bytes < service.options().pageBytes()) {
       Document d = cursor.next();
       byte[] encoded = Frames.document(d);
       page.add(encoded);

@@ -13,7 +13,8 @@ package io.syntrix.gateway.realtime;
  *                               (1 MiB); beyond it they are re-read from the change log
  * @param catchUpLowWaterBytes   a catch-up adds its next page only when the connection's pending
  *                               bytes are at most this (512 KiB)
- * @param catchUpPageBytes       a snapshot or replay page stops growing at this many bytes (256 KiB)
+ * @param catchUpPageBytes       a snapshot or replay page stops growing at this many bytes (256 KiB;
+ *                               less when the budget is small, see {@link #pageBytes()})
  * @param maxResumeChanges       a {@code resumeAfter} further back than this many changes is
  *                               answered with a reset snapshot instead of a replay (10,000)
  * @param stallMillis            a connection with bytes pending whose transport wrote nothing for
@@ -40,6 +41,14 @@ public record RealtimeOptions(long maxPendingBytes, int maxPendingFrames, long t
         || sseHeartbeatMillis < 1) {
       throw new IllegalArgumentException("realtime options out of range: " + this);
     }
+  }
+
+  /**
+   * The bytes a snapshot or replay page may grow to: the configured size, but never so much that a
+   * page on top of the low-water mark could not fit the connection's budget with room for live events.
+   */
+  public long pageBytes() {
+    return Math.max(1024, Math.min(catchUpPageBytes, (maxPendingBytes - catchUpLowWaterBytes) / 2));
   }
 
   public static RealtimeOptions defaults() {

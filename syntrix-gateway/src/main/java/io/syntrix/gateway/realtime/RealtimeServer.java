@@ -60,7 +60,9 @@ public final class RealtimeServer implements AutoCloseable {
     this.auth = identity.auth();
     this.databases = identity.databases();
     this.hub = new Hub(streamer);
-    this.catchUpWorkers = vertx.createSharedWorkerExecutor("syntrix-realtime-catchup", 2);
+    // Half the cores at most: catch-ups take turns a page at a time and leave the rest to live delivery.
+    this.catchUpWorkers = vertx.createSharedWorkerExecutor("syntrix-realtime-catchup",
+        Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     this.catchUps = new CatchUps(store, catchUpWorkers, options, metrics);
     this.subscriptions = new Subscriptions(hub, store, identity.rules(), catchUps, options);
     this.registry = new ConnectionRegistry(options.maxConnectionsPerIp(), options.maxConnectionsPerUser());
@@ -212,6 +214,24 @@ public final class RealtimeServer implements AutoCloseable {
 
   public int connections() {
     return registry.size();
+  }
+
+  /** Bytes queued or in the transport for every connection together: the heap realtime clients pin. */
+  public long pendingBytes() {
+    long sum = 0;
+    for (Connection c : registry.open()) {
+      sum += c.outbox.pendingBytes();
+    }
+    return sum;
+  }
+
+  /** The most bytes any one connection has pending: what the slowest client pins, at most its budget. */
+  public long maxPendingBytesPerConnection() {
+    long max = 0;
+    for (Connection c : registry.open()) {
+      max = Math.max(max, c.outbox.pendingBytes());
+    }
+    return max;
   }
 
   public RealtimeMetrics metrics() {

@@ -1,0 +1,50 @@
+package io.syntrix.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.syntrix.gateway.realtime.RealtimeOptions;
+import io.syntrix.model.InvalidInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void theRealtimeSectionSetsFlowControlAndLimitsAndFlagsOverrideIt() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, """
+        realtime:
+          maxPendingBytes: 1048576
+          maxResumeChanges: 500
+          maxSubscriptionsPerConnection: 7
+          maxConnectionsPerUser: 3
+          messagesPerSecond: 9
+          authDeadlineMillis: 2000
+        """);
+    RealtimeOptions r = ServerConfig.defaults().withFile(file).withConnectionLimits(null, 0).realtime();
+    assertThat(r.maxPendingBytes()).isEqualTo(1L << 20);
+    assertThat(r.maxResumeChanges()).isEqualTo(500);
+    assertThat(r.maxSubscriptionsPerConnection()).isEqualTo(7);
+    assertThat(r.maxConnectionsPerUser()).isEqualTo(3);
+    assertThat(r.maxConnectionsPerIp()).as("the flag lifts it").isZero();
+    assertThat(r.messagesPerSecond()).isEqualTo(9);
+    assertThat(r.authDeadlineMillis()).isEqualTo(2000);
+    assertThat(r.maxPendingFrames()).as("untouched keys keep their defaults")
+        .isEqualTo(RealtimeOptions.defaults().maxPendingFrames());
+  }
+
+  @Test
+  void anOutOfRangeRealtimeSettingIsAClearError() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "realtime:\n  maxPendingBytes: 10\n");
+    assertThatThrownBy(() -> ServerConfig.defaults().withFile(file))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("realtime");
+    assertThatThrownBy(() -> ServerConfig.defaults().withConnectionLimits(-1, null))
+        .isInstanceOf(InvalidInputException.class);
+  }
+}
