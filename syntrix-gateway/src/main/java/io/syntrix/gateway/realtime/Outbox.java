@@ -42,6 +42,9 @@ final class Outbox {
   private boolean closed;
   private boolean drainScheduled;
   private long lastProgressNanos = System.nanoTime();
+  // Event loop only.
+  private boolean draining;
+  private boolean redrain;
   /** Run on the event loop once pending bytes fall to {@code lowWater} (catch-up pacing). */
   private final List<Waiter> waiters = new ArrayList<>(1);
 
@@ -134,23 +137,38 @@ final class Outbox {
     }
   }
 
-  /** Event loop only: hands frames to the transport while its window has room. */
+  /**
+   * Event loop only: hands frames to the transport while its window has room. Not re-entered: a
+   * write that completes at once (a closed transport fails immediately) only asks for another pass.
+   */
   void drain() {
+    if (draining) {
+      redrain = true;
+      return;
+    }
+    draining = true;
     List<Runnable> ready = null;
-    while (true) {
-      OutFrame frame;
-      synchronized (this) {
-        drainScheduled = false;
-        if (closed || queue.isEmpty() || inflightBytes >= transportWindow) {
-          ready = readyWaiters(ready);
-          break;
+    try {
+      do {
+        redrain = false;
+        while (true) {
+          OutFrame frame;
+          synchronized (this) {
+            drainScheduled = false;
+            if (closed || queue.isEmpty() || inflightBytes >= transportWindow) {
+              ready = readyWaiters(ready);
+              break;
+            }
+            frame = queue.poll();
+            queuedBytes -= frame.size();
+            inflightBytes += frame.size();
+          }
+          int size = frame.size();
+          transport.write(frame).onComplete(r -> written(size));
         }
-        frame = queue.poll();
-        queuedBytes -= frame.size();
-        inflightBytes += frame.size();
-      }
-      int size = frame.size();
-      transport.write(frame).onComplete(r -> written(size));
+      } while (redrain);
+    } finally {
+      draining = false;
     }
     if (ready != null) {
       ready.forEach(Runnable::run);
