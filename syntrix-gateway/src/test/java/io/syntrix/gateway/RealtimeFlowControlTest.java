@@ -234,9 +234,11 @@ class RealtimeFlowControlTest {
         System.out.printf("live latency ms, quiet p50 %.2f p95 %.2f; beside a replay storm p50 %.2f p95 %.2f "
             + "(%d events replayed meanwhile)%n", quiet[0], quiet[1], stormy[0], stormy[1], replayed.get());
         assertThat(stormErrors).as("replaying clients reading at full speed are not cut off").isEmpty();
-        // Replays run on their own workers, paced by their own connections: the live path only shares the CPU.
+        // Replays run on their own worker, paced by their own connections: the live path only shares the CPU
+        // (two cores here, storm clients included). Replayed on the delivery thread, as before, the live
+        // events waited behind whole replays: hundreds of ms.
         assertThat(stormy[0]).isLessThan(quiet[0] + 10);
-        assertThat(stormy[1]).isLessThan(quiet[1] + 40);
+        assertThat(stormy[1]).isLessThan(quiet[1] + 75);
       }
     }
   }
