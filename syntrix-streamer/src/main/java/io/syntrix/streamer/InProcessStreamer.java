@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * deliveries queued. Matching a change and advancing {@code position} happen under one lock, the
  * <em>match lock</em>, which subscribe, unsubscribe, open and close also take. So a subscription
  * registered when {@code position} is S is matched against exactly the changes after S: this is
- * its snapshot point, and the seam between replay and live delivery.
+ * its <em>live point</em>, and the seam between replay and live delivery.
  *
  * <p><b>Resume.</b> {@code subscribe} with {@code resumeAfter = R < S} registers the subscription
  * at S and, under the same lock, queues a replay marker for (R, S] on its stream before any live
@@ -56,7 +56,7 @@ public final class InProcessStreamer implements Streamer {
   private final StreamerMetrics metrics;
   private final ReentrantLock lock = new ReentrantLock(true);
   private final Matcher matcher = Matcher.indexed();
-  private final HashMap<String, GatewaySession> sessions = new HashMap<>();
+  private final HashMap<String, InProcessStream> streams = new HashMap<>();
   private final Puller puller;
   private volatile long position;
   private volatile int subscriptionCount;
@@ -64,7 +64,7 @@ public final class InProcessStreamer implements Streamer {
 
   // The change being matched: puller thread, under the match lock.
   private long matchingSeq;
-  private final List<GatewaySession> touched = new ArrayList<>();
+  private final List<InProcessStream> touched = new ArrayList<>();
   private final MatchSink stage = this::stage;
 
   private InProcessStreamer(ChangeLog changeLog, StreamerOptions options) {
@@ -113,42 +113,42 @@ public final class InProcessStreamer implements Streamer {
   @Override
   public Stream open(String gatewayId, DeliveryHandler handler) {
     InvalidInputException.check(gatewayId != null && !gatewayId.isEmpty(), "gateway id is empty");
-    GatewaySession session;
+    InProcessStream stream;
     lock.lock();
     try {
       if (closed) {
         throw new StreamerException(ErrorCode.UNAVAILABLE, "the streamer is closed");
       }
-      GatewaySession old = sessions.get(gatewayId);
+      InProcessStream old = streams.get(gatewayId);
       if (old != null) {
         cutOff(old, CutOff.Reason.REPLACED, position);
       }
-      session = new GatewaySession(this, gatewayId, handler, options.queueCapacity());
-      sessions.put(gatewayId, session);
-      session.depthGauge = metrics.queueDepth(session); // after the old stream's gauge left
+      stream = new InProcessStream(this, gatewayId, handler, options.queueCapacity());
+      streams.put(gatewayId, stream);
+      stream.depthGauge = metrics.queueDepth(stream); // after the old stream's gauge left
     } finally {
       lock.unlock();
     }
-    session.start();
-    return session;
+    stream.start();
+    return stream;
   }
 
-  SubscribeResult subscribe(GatewaySession session, SubscribeRequest request) {
+  SubscribeResult subscribe(InProcessStream stream, SubscribeRequest request) {
     CompiledSubscription compiled = CompiledSubscription.compile(new Subscription(request.subscriptionId(),
-        session.gatewayId(), request.database(), request.collection(), request.filters()));
+        stream.gatewayId(), request.database(), request.collection(), request.filters()));
     lock.lock();
     try {
-      if (session.state() != GatewaySession.State.OPEN) {
-        throw StreamerException.streamClosed(session.gatewayId(),
-            session.state().name().toLowerCase(java.util.Locale.ROOT));
+      if (stream.state() != InProcessStream.State.OPEN) {
+        throw StreamerException.streamClosed(stream.gatewayId(),
+            stream.state().name().toLowerCase(java.util.Locale.ROOT));
       }
-      long snapshot = position;
-      long skipThrough = snapshot;
+      long livePoint = position;
+      long skipThrough = livePoint;
       long replayFrom = -1;
       SubscribeResult.Resume resume = SubscribeResult.Resume.NONE;
       if (request.resumes()) {
         long after = request.resumeAfter();
-        if (after >= snapshot) {
+        if (after >= livePoint) {
           skipThrough = after;
           resume = SubscribeResult.Resume.UP_TO_DATE;
         } else if (after + 1 < changeLog.firstSeq()) {
@@ -158,14 +158,14 @@ public final class InProcessStreamer implements Streamer {
           resume = SubscribeResult.Resume.REPLAY;
         }
       }
-      remove(session.subscriptions.remove(request.subscriptionId()));
-      SessionSubscription s = new SessionSubscription(request.subscriptionId(), session, compiled, snapshot,
+      remove(stream.subscriptions.remove(request.subscriptionId()));
+      StreamSubscription s = new StreamSubscription(request.subscriptionId(), stream, compiled, livePoint,
           skipThrough, replayFrom);
       s.registration = matcher.add(compiled, s);
-      session.subscriptions.put(s.id, s);
+      stream.subscriptions.put(s.id, s);
       subscriptionCount = matcher.size();
       if (replayFrom >= 0) {
-        session.enqueue(new QueueItem.Replay(s, replayFrom, snapshot));
+        stream.enqueue(new QueueItem.Replay(s, replayFrom, livePoint));
       }
       return new SubscribeResult(s.id, skipThrough, resume);
     } finally {
@@ -173,13 +173,13 @@ public final class InProcessStreamer implements Streamer {
     }
   }
 
-  boolean unsubscribe(GatewaySession session, String subscriptionId) {
+  boolean unsubscribe(InProcessStream stream, String subscriptionId) {
     lock.lock();
     try {
-      if (session.state() != GatewaySession.State.OPEN) {
+      if (stream.state() != InProcessStream.State.OPEN) {
         return false;
       }
-      SessionSubscription s = session.subscriptions.remove(subscriptionId);
+      StreamSubscription s = stream.subscriptions.remove(subscriptionId);
       remove(s);
       subscriptionCount = matcher.size();
       return s != null;
@@ -189,7 +189,7 @@ public final class InProcessStreamer implements Streamer {
   }
 
   /** Deactivates and unregisters one subscription (null: nothing). Under the match lock. */
-  private void remove(SessionSubscription s) {
+  private void remove(StreamSubscription s) {
     if (s != null) {
       s.active = false;
       matcher.remove(s.registration);
@@ -197,20 +197,20 @@ public final class InProcessStreamer implements Streamer {
   }
 
   /** The gateway closed its stream: its subscriptions go, nothing more is delivered. */
-  void closeSession(GatewaySession session) {
+  void closeStream(InProcessStream stream) {
     lock.lock();
     try {
-      boolean wasOpen = session.transition(GatewaySession.State.OPEN, GatewaySession.State.CLOSED);
+      boolean wasOpen = stream.transition(InProcessStream.State.OPEN, InProcessStream.State.CLOSED);
       if (!wasOpen) {
-        session.transition(GatewaySession.State.CUT_OFF, GatewaySession.State.CLOSED);
+        stream.transition(InProcessStream.State.CUT_OFF, InProcessStream.State.CLOSED);
       }
-      for (SessionSubscription s : session.subscriptions.values()) {
+      for (StreamSubscription s : stream.subscriptions.values()) {
         s.active = false;
         if (wasOpen) {
           matcher.remove(s.registration);
         }
       }
-      forget(session);
+      forget(stream);
       subscriptionCount = matcher.size();
     } finally {
       lock.unlock();
@@ -218,18 +218,18 @@ public final class InProcessStreamer implements Streamer {
   }
 
   /** Drops a stream from the gateway table (if still the gateway's current one) and its gauge. Match lock. */
-  private void forget(GatewaySession session) {
-    if (sessions.remove(session.gatewayId(), session)) {
-      metrics.remove(session.depthGauge);
+  private void forget(InProcessStream stream) {
+    if (streams.remove(stream.gatewayId(), stream)) {
+      metrics.remove(stream.depthGauge);
     }
   }
 
   /** The stream's handler threw: take it out of matching (its delivery thread signals the cut-off). */
-  void cutOffFailedSession(GatewaySession session) {
+  void cutOffFailedStream(InProcessStream stream) {
     lock.lock();
     try {
-      if (session.transition(GatewaySession.State.OPEN, GatewaySession.State.CUT_OFF)) {
-        unregisterAll(session);
+      if (stream.transition(InProcessStream.State.OPEN, InProcessStream.State.CUT_OFF)) {
+        unregisterAll(stream);
         metrics.cutOff(CutOff.Reason.HANDLER_FAILED);
       }
     } finally {
@@ -242,19 +242,19 @@ public final class InProcessStreamer implements Streamer {
    * is queued. {@code through}: every change up to it has been processed for this stream. Under the
    * match lock.
    */
-  private void cutOff(GatewaySession session, CutOff.Reason reason, long through) {
-    if (session.transition(GatewaySession.State.OPEN, GatewaySession.State.CUT_OFF)) {
-      unregisterAll(session);
-      session.enqueue(new QueueItem.End(reason, through));
+  private void cutOff(InProcessStream stream, CutOff.Reason reason, long through) {
+    if (stream.transition(InProcessStream.State.OPEN, InProcessStream.State.CUT_OFF)) {
+      unregisterAll(stream);
+      stream.enqueue(new QueueItem.End(reason, through));
       metrics.cutOff(reason);
     }
   }
 
-  private void unregisterAll(GatewaySession session) {
-    for (SessionSubscription s : session.subscriptions.values()) {
+  private void unregisterAll(InProcessStream stream) {
+    for (StreamSubscription s : stream.subscriptions.values()) {
       matcher.remove(s.registration);
     }
-    forget(session);
+    forget(stream);
     subscriptionCount = matcher.size();
   }
 
@@ -273,14 +273,14 @@ public final class InProcessStreamer implements Streamer {
       matcher.match(change.database(), collection, before, after, stage);
       if (!touched.isEmpty()) {
         Event event = Event.of(change, collection);
-        for (GatewaySession session : touched) {
-          int n = session.stagedCount();
-          if (session.offerStaged(event)) {
+        for (InProcessStream stream : touched) {
+          int n = stream.stagedCount();
+          if (stream.offerStaged(event)) {
             matched += n;
           } else {
-            log.warn("gateway {} fell {} deliveries behind; cutting its stream off", session.gatewayId(),
+            log.warn("gateway {} fell {} deliveries behind; cutting its stream off", stream.gatewayId(),
                 options.queueCapacity());
-            cutOff(session, CutOff.Reason.SLOW_CONSUMER, change.seq() - 1);
+            cutOff(stream, CutOff.Reason.SLOW_CONSUMER, change.seq() - 1);
           }
         }
         touched.clear();
@@ -293,9 +293,9 @@ public final class InProcessStreamer implements Streamer {
   }
 
   private void stage(Registration registration, Op op) {
-    SessionSubscription s = (SessionSubscription) registration.attachment();
-    if (matchingSeq > s.skipThrough && s.session.stage(s, op)) {
-      touched.add(s.session);
+    StreamSubscription s = (StreamSubscription) registration.attachment();
+    if (matchingSeq > s.skipThrough && s.stream.stage(s, op)) {
+      touched.add(s.stream);
     }
   }
 
@@ -307,8 +307,8 @@ public final class InProcessStreamer implements Streamer {
   private void skipTruncated(long lostAfter, long firstRetained) {
     lock.lock();
     try {
-      for (GatewaySession session : List.copyOf(sessions.values())) {
-        cutOff(session, CutOff.Reason.LOG_TRUNCATED, lostAfter);
+      for (InProcessStream stream : List.copyOf(streams.values())) {
+        cutOff(stream, CutOff.Reason.LOG_TRUNCATED, lostAfter);
       }
       position = firstRetained - 1;
     } finally {
@@ -322,7 +322,7 @@ public final class InProcessStreamer implements Streamer {
    */
   @Override
   public void close() {
-    List<GatewaySession> open;
+    List<InProcessStream> open;
     lock.lock();
     try {
       if (closed) {
@@ -335,16 +335,16 @@ public final class InProcessStreamer implements Streamer {
     puller.close();
     lock.lock();
     try {
-      open = List.copyOf(sessions.values());
-      for (GatewaySession session : open) {
-        cutOff(session, CutOff.Reason.SHUTDOWN, position);
+      open = List.copyOf(streams.values());
+      for (InProcessStream stream : open) {
+        cutOff(stream, CutOff.Reason.SHUTDOWN, position);
       }
     } finally {
       lock.unlock();
     }
-    for (GatewaySession session : open) {
-      if (!session.join(5, TimeUnit.SECONDS)) {
-        log.warn("{} did not finish its deliveries within 5 s of shutdown", session);
+    for (InProcessStream stream : open) {
+      if (!stream.join(5, TimeUnit.SECONDS)) {
+        log.warn("{} did not finish its deliveries within 5 s of shutdown", stream);
       }
     }
     metrics.close();

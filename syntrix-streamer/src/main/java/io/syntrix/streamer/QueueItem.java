@@ -6,10 +6,10 @@ import io.syntrix.model.ChangeEvent.Op;
 sealed interface QueueItem {
 
   /** A live change for some of the stream's subscriptions (parallel arrays). Counts against the capacity. */
-  record Pending(Event event, SessionSubscription[] subscriptions, Op[] operations) implements QueueItem {}
+  record Pending(Event event, StreamSubscription[] subscriptions, Op[] operations) implements QueueItem {}
 
   /** Replay (afterSeq, throughSeq] from the change log for one subscription before anything queued after it. */
-  record Replay(SessionSubscription subscription, long afterSeq, long throughSeq) implements QueueItem {}
+  record Replay(StreamSubscription subscription, long afterSeq, long throughSeq) implements QueueItem {}
 
   /** The stream was cut off; every change up to {@code through} was queued for it before this. */
   record End(CutOff.Reason reason, long through) implements QueueItem {}

@@ -52,7 +52,7 @@ final class Replayer {
       replay(group, matcher, from, to, stop);
     } catch (ChangeLogTruncatedException e) {
       for (QueueItem.Replay r : group) {
-        SessionSubscription s = r.subscription();
+        StreamSubscription s = r.subscription();
         if (s.active && s.replayedThrough < r.throughSeq()) {
           handler.onReset(s.id, s.liveAfter);
         }
@@ -98,7 +98,7 @@ final class Replayer {
         position = seq;
       }
       for (QueueItem.Replay r : group) { // everything up to position is delivered
-        SessionSubscription s = r.subscription();
+        StreamSubscription s = r.subscription();
         s.replayedThrough = Math.max(s.replayedThrough, Math.min(position, r.throughSeq()));
       }
     }

@@ -62,9 +62,9 @@ final class StreamerMetrics {
     matchLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  Meter queueDepth(GatewaySession session) {
-    return Gauge.builder(PREFIX + "queue.depth", session, GatewaySession::queueDepth)
-        .tag("gateway", session.gatewayId())
+  Meter queueDepth(InProcessStream stream) {
+    return Gauge.builder(PREFIX + "queue.depth", stream, InProcessStream::queueDepth)
+        .tag("gateway", stream.gatewayId())
         .register(registry);
   }
 

@@ -152,7 +152,7 @@ class ExactlyOnceTest extends StreamerTestSupport {
     assertThat(checked).isGreaterThan(30);
   }
 
-  /** The state as of the snapshot point, plus the deliveries after it, is the store's final state. */
+  /** The state as of the live point, plus the deliveries after it, is the store's final state. */
   void assertSnapshotPlusEventsIsTheFinalState(List<ChangeEvent> log, Sub s, List<RecordingHandler.Hit> got,
                                                long seed) {
     DocumentPredicate p = DocumentPredicate.compile(s.filters());
@@ -228,7 +228,7 @@ class ExactlyOnceTest extends StreamerTestSupport {
           assertThat(r.resume()).isIn(SubscribeResult.Resume.REPLAY, SubscribeResult.Resume.UP_TO_DATE);
           aligned.add(new Aligned(id, filters, view, snapshot.seq()));
         }
-      } else { // (b) subscribe first, then a snapshot at or after the snapshot point
+      } else { // (b) subscribe first, then a snapshot at or after the live point
         SubscribeResult r = stream.subscribe(SubscribeRequest.live(id, DB, ROOMS, filters));
         try (ReadSnapshot snapshot = store.snapshot()) {
           assertThat(snapshot.seq()).isGreaterThanOrEqualTo(r.liveAfterSeq());

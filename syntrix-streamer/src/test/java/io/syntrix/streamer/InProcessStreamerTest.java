@@ -68,7 +68,7 @@ class InProcessStreamerTest extends StreamerTestSupport {
   }
 
   @Test
-  void liveDeliveryStartsAfterTheSnapshotPoint() {
+  void liveDeliveryStartsAfterTheLivePoint() {
     long before = put("d1", "{\"room\":\"a\"}");
     await().atMost(WAIT).until(() -> streamer.position() == before);
     RecordingHandler h = new RecordingHandler();

@@ -10,11 +10,11 @@ import io.syntrix.streamer.match.Registration;
  * <p>Fields are written under the streamer's match lock, except the delivery-side progress fields,
  * which only the stream's delivery thread touches.
  */
-final class SessionSubscription {
+final class StreamSubscription {
   final String id;
-  final GatewaySession session;
+  final InProcessStream stream;
   final CompiledSubscription compiled;
-  /** The snapshot point S: the puller position when it was registered. */
+  /** The live point S: the puller position when it was registered. */
   final long liveAfter;
   /** Live changes with seq up to this are not delivered: max(S, resumeAfter). */
   final long skipThrough;
@@ -28,10 +28,10 @@ final class SessionSubscription {
   /** While replaying: every matching change up to this seq has been delivered. */
   long replayedThrough;
 
-  SessionSubscription(String id, GatewaySession session, CompiledSubscription compiled, long liveAfter,
+  StreamSubscription(String id, InProcessStream stream, CompiledSubscription compiled, long liveAfter,
                       long skipThrough, long replayFrom) {
     this.id = id;
-    this.session = session;
+    this.stream = stream;
     this.compiled = compiled;
     this.liveAfter = liveAfter;
     this.skipThrough = skipThrough;
@@ -41,7 +41,7 @@ final class SessionSubscription {
 
   /**
    * Where this subscription should resume if the stream ended now, given that every live delivery
-   * up to {@code liveDeliveredThrough} has been handed over (see {@code GatewaySession}).
+   * up to {@code liveDeliveredThrough} has been handed over (see {@code InProcessStream}).
    */
   long resumeAfter(long liveDeliveredThrough) {
     return replayDone ? Math.max(skipThrough, liveDeliveredThrough) : replayedThrough;

@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * {@code liveDeliveredThrough} and reads {@code subscriptions} only once the stream is no longer
  * OPEN, when the map no longer changes.
  */
-final class GatewaySession implements Stream {
-  private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
+final class InProcessStream implements Stream {
+  private static final Logger log = LoggerFactory.getLogger(InProcessStream.class);
 
   enum State { OPEN, CUT_OFF, CLOSED }
 
@@ -60,17 +60,17 @@ final class GatewaySession implements Stream {
   private final Replayer replayer;
 
   /** Guarded by the streamer's match lock; frozen once the stream is not OPEN. */
-  final HashMap<String, SessionSubscription> subscriptions = new HashMap<>();
+  final HashMap<String, StreamSubscription> subscriptions = new HashMap<>();
 
   // The change being matched: puller thread, under the match lock.
-  private SessionSubscription[] stagedSubscriptions = new SessionSubscription[4];
+  private StreamSubscription[] stagedSubscriptions = new StreamSubscription[4];
   private Op[] stagedOperations = new Op[4];
   private int staged;
 
   // Delivery thread only.
   private long liveDeliveredThrough;
 
-  GatewaySession(InProcessStreamer streamer, String gatewayId, DeliveryHandler handler, int capacity) {
+  InProcessStream(InProcessStreamer streamer, String gatewayId, DeliveryHandler handler, int capacity) {
     this.streamer = streamer;
     this.gatewayId = gatewayId;
     this.handler = handler;
@@ -124,7 +124,7 @@ final class GatewaySession implements Stream {
   // ---- puller side, under the match lock ----
 
   /** Stages one match of the change being processed; true if it is the stream's first for that change. */
-  boolean stage(SessionSubscription s, Op op) {
+  boolean stage(StreamSubscription s, Op op) {
     if (staged == stagedSubscriptions.length) {
       stagedSubscriptions = Arrays.copyOf(stagedSubscriptions, staged * 2);
       stagedOperations = Arrays.copyOf(stagedOperations, staged * 2);
@@ -189,7 +189,7 @@ final class GatewaySession implements Stream {
   }
 
   private void deliver(QueueItem.Pending p) {
-    SessionSubscription[] subs = p.subscriptions();
+    StreamSubscription[] subs = p.subscriptions();
     List<String> ids = new ArrayList<>(subs.length);
     List<Op> ops = new ArrayList<>(subs.length);
     for (int i = 0; i < subs.length; i++) {
@@ -217,7 +217,7 @@ final class GatewaySession implements Stream {
 
   private void end(QueueItem.End e) {
     Map<String, Long> positions = new HashMap<>();
-    for (SessionSubscription s : subscriptions.values()) {
+    for (StreamSubscription s : subscriptions.values()) {
       positions.put(s.id, s.resumeAfter(Math.max(liveDeliveredThrough, e.through())));
     }
     transition(State.CUT_OFF, State.CLOSED);
@@ -226,9 +226,9 @@ final class GatewaySession implements Stream {
 
   private void handlerFailed(RuntimeException failure) {
     log.warn("delivery handler of gateway {} failed; cutting the stream off", gatewayId, failure);
-    streamer.cutOffFailedSession(this);
+    streamer.cutOffFailedStream(this);
     Map<String, Long> positions = new HashMap<>();
-    for (SessionSubscription s : subscriptions.values()) {
+    for (StreamSubscription s : subscriptions.values()) {
       positions.put(s.id, s.resumeAfter(liveDeliveredThrough));
     }
     transition(State.CUT_OFF, State.CLOSED);
@@ -246,7 +246,7 @@ final class GatewaySession implements Stream {
 
   @Override
   public void close() {
-    streamer.closeSession(this);
+    streamer.closeStream(this);
     if (Thread.currentThread() != thread) {
       thread.interrupt();
       join(5, TimeUnit.SECONDS);
