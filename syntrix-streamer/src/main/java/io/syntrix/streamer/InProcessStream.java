@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +25,15 @@ import org.slf4j.LoggerFactory;
  * hands over what is queued before it, then {@link DeliveryHandler#onCutOff}, then stops. CLOSED:
  * the gateway closed the stream (or the cut-off was delivered); nothing more is handed over.
  *
- * <p><b>Queue.</b> Unbounded structurally; the capacity bounds {@link QueueItem.Pending} items
- * only (replay and end markers are few and must never be refused). The puller offers without ever
- * blocking: when {@code capacity} deliveries are waiting, the stream is cut off
- * ({@link CutOff.Reason#SLOW_CONSUMER}) instead, so a slow gateway costs only itself.
+ * <p><b>Queue.</b> Unbounded structurally; two budgets bound the {@link QueueItem.Pending} items
+ * only (replay and end markers are few and must never be refused): {@code capacity} deliveries
+ * and {@code maxBytes} of their estimated size ({@link EventSize}), so a gateway falling behind on
+ * a few large documents is caught as surely as one behind on many small ones (D12). The puller
+ * offers without ever blocking: when a delivery would exceed either budget the stream is cut off
+ * ({@link CutOff.Reason#SLOW_CONSUMER}) instead, so a slow gateway costs only itself. A delivery's
+ * bytes are released once the handler returns from it (until then the handler holds the event);
+ * one delivery larger than the whole byte budget is still taken into an empty queue, so a small
+ * budget cannot cut a gateway off on every resume.
  *
  * <p><b>Resume positions.</b> The delivery thread tracks {@code liveDeliveredThrough}, the seq of the
  * last live delivery handed over. Live deliveries are queued in seq order and a subscription's
@@ -47,16 +53,20 @@ final class InProcessStream implements Stream {
 
   enum State { OPEN, CUT_OFF, CLOSED }
 
+  private static final long REFERENCE = 4;
+
   private final InProcessStreamer streamer;
   private final String gatewayId;
   private final DeliveryHandler handler;
   private final int capacity;
+  private final long maxBytes;
   private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
   private final LinkedBlockingQueue<QueueItem> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicLong pendingBytes = new AtomicLong();
   private final Thread thread;
   /** Registered and removed by the streamer under the match lock, while this is the gateway's current stream. */
-  Meter depthGauge;
+  List<Meter> gauges = List.of();
   private final Replayer replayer;
 
   /** Guarded by the streamer's match lock; frozen once the stream is not OPEN. */
@@ -70,11 +80,13 @@ final class InProcessStream implements Stream {
   // Delivery thread only.
   private long liveDeliveredThrough;
 
-  InProcessStream(InProcessStreamer streamer, String gatewayId, DeliveryHandler handler, int capacity) {
+  InProcessStream(InProcessStreamer streamer, String gatewayId, DeliveryHandler handler, int capacity,
+                  long maxBytes) {
     this.streamer = streamer;
     this.gatewayId = gatewayId;
     this.handler = handler;
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
     this.replayer = new Replayer(streamer.changeLog(), streamer.options().readBatch(), handler,
         streamer.metrics().replayDeliveries);
     this.thread = Thread.ofPlatform().name("syntrix-streamer-delivery-" + gatewayId).daemon().unstarted(this::run);
@@ -112,6 +124,10 @@ final class InProcessStream implements Stream {
     return pending.get();
   }
 
+  long queueBytes() {
+    return pendingBytes.get();
+  }
+
   /** Moves the lifecycle from {@code from} to {@code to}; false (and no change) if it is not in {@code from}. */
   boolean transition(State from, State to) {
     if (!state.compareAndSet(from, to)) {
@@ -138,19 +154,30 @@ final class InProcessStream implements Stream {
     return staged;
   }
 
-  /** Queues the staged matches as one delivery of {@code event}; false if the queue is full (nothing queued). */
-  boolean offerStaged(Event event) {
+  /**
+   * Queues the staged matches as one delivery of {@code event}, which weighs {@code eventBytes};
+   * false if that would exceed the queue's capacity or byte budget (nothing queued).
+   */
+  boolean offerStaged(Event event, long eventBytes) {
     int n = staged;
     staged = 0;
     QueueItem.Pending p = new QueueItem.Pending(event, Arrays.copyOf(stagedSubscriptions, n),
-        Arrays.copyOf(stagedOperations, n));
+        Arrays.copyOf(stagedOperations, n), eventBytes + QueueItem.Pending.OVERHEAD + 2L * REFERENCE * n);
     Arrays.fill(stagedSubscriptions, 0, n, null);
-    if (pending.get() >= capacity) {
+    long bytes = pendingBytes.get();
+    if (pending.get() >= capacity || (bytes > 0 && bytes + p.bytes() > maxBytes)) {
       return false;
     }
     pending.incrementAndGet();
+    pendingBytes.addAndGet(p.bytes());
     queue.add(p);
     return true;
+  }
+
+  /** Why an offer was refused, for the log. */
+  String budgetReport() {
+    return pending.get() + " deliveries (" + pendingBytes.get() + " bytes) waiting; the budget is " + capacity
+        + " deliveries, " + maxBytes + " bytes";
   }
 
   /** Queues a marker (replay or end); never refused. */
@@ -167,7 +194,11 @@ final class InProcessStream implements Stream {
         switch (item) {
           case QueueItem.Pending p -> {
             pending.decrementAndGet();
-            deliver(p);
+            try {
+              deliver(p);
+            } finally {
+              pendingBytes.addAndGet(-p.bytes());
+            }
           }
           case QueueItem.Replay r -> replay(r);
           case QueueItem.End e -> {
@@ -185,6 +216,7 @@ final class InProcessStream implements Stream {
     } finally {
       queue.clear();
       pending.set(0);
+      pendingBytes.set(0);
     }
   }
 

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * stream has its delivery thread. The match lock is fair, so a subscribe waits for at most the
  * change being matched. Metrics: {@link StreamerMetrics}.
  *
- * <p><b>Failures.</b> A full stream queue cuts that stream off (others are untouched). If the
+ * <p><b>Failures.</b> A stream queue over its item or byte budget cuts that stream off (others
+ * are untouched). If the
  * puller falls behind retention, every stream is cut off with {@code LOG_TRUNCATED}. The position
  * is checkpointed ({@link Puller}); a restarted streamer resumes where it stopped.
  */
@@ -123,9 +124,9 @@ public final class InProcessStreamer implements Streamer {
       if (old != null) {
         cutOff(old, CutOff.Reason.REPLACED, position);
       }
-      stream = new InProcessStream(this, gatewayId, handler, options.queueCapacity());
+      stream = new InProcessStream(this, gatewayId, handler, options.queueCapacity(), options.queueBytes());
       streams.put(gatewayId, stream);
-      stream.depthGauge = metrics.queueDepth(stream); // after the old stream's gauge left
+      stream.gauges = metrics.queueGauges(stream); // after the old stream's gauges left
     } finally {
       lock.unlock();
     }
@@ -220,7 +221,7 @@ public final class InProcessStreamer implements Streamer {
   /** Drops a stream from the gateway table (if still the gateway's current one) and its gauge. Match lock. */
   private void forget(InProcessStream stream) {
     if (streams.remove(stream.gatewayId(), stream)) {
-      metrics.remove(stream.depthGauge);
+      metrics.remove(stream.gauges);
     }
   }
 
@@ -273,13 +274,14 @@ public final class InProcessStreamer implements Streamer {
       matcher.match(change.database(), collection, before, after, stage);
       if (!touched.isEmpty()) {
         Event event = Event.of(change, collection);
+        long eventBytes = EventSize.of(event);
         for (InProcessStream stream : touched) {
           int n = stream.stagedCount();
-          if (stream.offerStaged(event)) {
+          if (stream.offerStaged(event, eventBytes)) {
             matched += n;
           } else {
-            log.warn("gateway {} fell {} deliveries behind; cutting its stream off", stream.gatewayId(),
-                options.queueCapacity());
+            log.warn("gateway {} fell behind at seq {}: {}; cutting its stream off", stream.gatewayId(),
+                change.seq(), stream.budgetReport());
             cutOff(stream, CutOff.Reason.SLOW_CONSUMER, change.seq() - 1);
           }
         }

@@ -5,8 +5,14 @@ import io.syntrix.model.ChangeEvent.Op;
 /** What a stream's delivery queue holds, in the order the delivery thread must act on it. */
 sealed interface QueueItem {
 
-  /** A live change for some of the stream's subscriptions (parallel arrays). Counts against the capacity. */
-  record Pending(Event event, StreamSubscription[] subscriptions, Op[] operations) implements QueueItem {}
+  /**
+   * A live change for some of the stream's subscriptions (parallel arrays). Counts against the
+   * capacity and, with {@code bytes} (the event's {@link EventSize} plus this item), the byte budget.
+   */
+  record Pending(Event event, StreamSubscription[] subscriptions, Op[] operations, long bytes) implements QueueItem {
+    /** The item, its two arrays and the queue node, without the per-subscription references. */
+    static final long OVERHEAD = 24 + 16 + 16 + 24;
+  }
 
   /** Replay (afterSeq, throughSeq] from the change log for one subscription before anything queued after it. */
   record Replay(StreamSubscription subscription, long afterSeq, long throughSeq) implements QueueItem {}

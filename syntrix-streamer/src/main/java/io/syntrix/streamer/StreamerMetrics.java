@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -18,6 +19,7 @@ import java.util.function.Supplier;
  *   <li>{@code events.matched} (counter): (subscription, change) matches queued for delivery;
  *   <li>{@code deliveries} (counter): {@link EventDelivery}s handed to handlers ({@code kind=live|replay});
  *   <li>{@code queue.depth} (gauge, {@code gateway=<id>}): deliveries waiting in a stream's queue;
+ *   <li>{@code queue.bytes} (gauge, {@code gateway=<id>}): their estimated size ({@link EventSize});
  *   <li>{@code match.latency} (timer with percentile histogram): per change, from flattening the
  *       images to the last delivery queued, on the puller thread;
  *   <li>{@code cutoffs} (counter, {@code reason}): streams cut off.
@@ -62,18 +64,26 @@ final class StreamerMetrics {
     matchLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  Meter queueDepth(InProcessStream stream) {
-    return Gauge.builder(PREFIX + "queue.depth", stream, InProcessStream::queueDepth)
-        .tag("gateway", stream.gatewayId())
-        .register(registry);
+  /** The gauges of one stream's queue; removed with the stream ({@link #remove}). */
+  List<Meter> queueGauges(InProcessStream stream) {
+    return List.of(
+        Gauge.builder(PREFIX + "queue.depth", stream, InProcessStream::queueDepth)
+            .tag("gateway", stream.gatewayId())
+            .description("deliveries waiting in the stream's queue")
+            .register(registry),
+        Gauge.builder(PREFIX + "queue.bytes", stream, InProcessStream::queueBytes)
+            .tag("gateway", stream.gatewayId())
+            .description("estimated bytes of the deliveries waiting in the stream's queue")
+            .baseUnit("bytes")
+            .register(registry));
   }
 
   void cutOff(CutOff.Reason reason) {
     registry.counter(PREFIX + "cutoffs", "reason", reason.name().toLowerCase(java.util.Locale.ROOT)).increment();
   }
 
-  void remove(Meter meter) {
-    registry.remove(meter);
+  void remove(List<Meter> meters) {
+    meters.forEach(registry::remove);
   }
 
   /** Drops the gauges that refer to the streamer (counters and the timer keep their totals). */
