@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,10 +44,13 @@ import org.slf4j.LoggerFactory;
  * reached only after everything queued before it, so at that point every subscription is complete
  * up to the marker's {@code through}.
  *
- * <p><b>Threads.</b> {@code subscriptions} and the staging arrays are guarded by the streamer's
- * match lock; the delivery thread ({@code syntrix-streamer-delivery-<gatewayId>}) owns
- * {@code liveDeliveredThrough} and reads {@code subscriptions} only once the stream is no longer
- * OPEN, when the map no longer changes.
+ * <p><b>Threads.</b> The staging arrays are guarded by the streamer's match lock, and so are
+ * additions to {@code subscriptions}; {@link #unsubscribe} removes from it without the lock (it
+ * is called on event loops, which must not wait for matching). The delivery thread
+ * ({@code syntrix-streamer-delivery-<gatewayId>}) owns {@code liveDeliveredThrough} and reads
+ * {@code subscriptions} only once the stream is no longer OPEN, when nothing is added to it any
+ * more (an unsubscribe racing the cut-off may still take its own entry out, and then is absent
+ * from the {@link CutOff}'s positions, which the gateway no longer needs).
  */
 final class InProcessStream implements Stream {
   private static final Logger log = LoggerFactory.getLogger(InProcessStream.class);
@@ -69,8 +73,11 @@ final class InProcessStream implements Stream {
   List<Meter> gauges = List.of();
   private final Replayer replayer;
 
-  /** Guarded by the streamer's match lock; frozen once the stream is not OPEN. */
-  final HashMap<String, StreamSubscription> subscriptions = new HashMap<>();
+  /**
+   * Written under the streamer's match lock, except that an unsubscribe removes its entry without
+   * the lock (so it never waits for matching); not added to once the stream is not OPEN.
+   */
+  final ConcurrentHashMap<String, StreamSubscription> subscriptions = new ConcurrentHashMap<>();
 
   // The change being matched: puller thread, under the match lock.
   private StreamSubscription[] stagedSubscriptions = new StreamSubscription[4];

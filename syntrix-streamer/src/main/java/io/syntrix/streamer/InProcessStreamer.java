@@ -15,7 +15,9 @@ import io.syntrix.streamer.match.Subscription;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Model.</b> {@code position} is the seq of the last change fully processed: matched and its
  * deliveries queued. Matching a change and advancing {@code position} happen under one lock, the
- * <em>match lock</em>, which subscribe, unsubscribe, open and close also take. So a subscription
+ * <em>match lock</em>, which subscribe, open and close also take. So a subscription
  * registered when {@code position} is S is matched against exactly the changes after S: this is
  * its <em>live point</em>, and the seam between replay and live delivery.
  *
@@ -42,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> The puller thread ({@code syntrix-streamer-puller}) flattens each change's
  * images outside the lock, then matches and queues under it; it never blocks on a gateway. Each
  * stream has its delivery thread. The match lock is fair, so a subscribe waits for at most the
- * change being matched. Metrics: {@link StreamerMetrics}.
+ * change being matched. Unsubscribe never waits for it (gateways call it on event loops): it
+ * deactivates the subscription at once, which the delivery thread checks before every handover,
+ * and queues the removal of its registration for the next holder of the lock
+ * ({@link #unlockMatch}). Metrics: {@link StreamerMetrics}.
  *
  * <p><b>Failures.</b> A stream queue over its item or byte budget cuts that stream off (others
  * are untouched). If the
@@ -59,8 +64,10 @@ public final class InProcessStreamer implements Streamer {
   private final Matcher matcher = Matcher.indexed();
   private final HashMap<String, InProcessStream> streams = new HashMap<>();
   private final Puller puller;
+  /** Registrations of unsubscribed subscriptions, left for the next holder of the match lock to remove. */
+  private final ConcurrentLinkedQueue<Registration> removals = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger liveSubscriptions = new AtomicInteger();
   private volatile long position;
-  private volatile int subscriptionCount;
   private volatile boolean closed;
 
   // The change being matched: puller thread, under the match lock.
@@ -73,7 +80,7 @@ public final class InProcessStreamer implements Streamer {
     this.options = options;
     long start = Puller.startPosition(changeLog, options.checkpoint());
     this.position = start;
-    this.metrics = new StreamerMetrics(options.meters(), () -> subscriptionCount, () -> position);
+    this.metrics = new StreamerMetrics(options.meters(), liveSubscriptions::get, () -> position);
     this.puller = new Puller(changeLog, options, start, new Puller.Consumer() {
       @Override
       public void accept(ChangeEvent change) {
@@ -111,11 +118,31 @@ public final class InProcessStreamer implements Streamer {
     return metrics;
   }
 
+  /** For tests: runs {@code action} holding the match lock, as a slow matcher or subscribe would. */
+  void underMatchLock(Runnable action) {
+    lockMatch();
+    try {
+      action.run();
+    } finally {
+      unlockMatch();
+    }
+  }
+
+  /** For tests: registrations in the matcher, which trail unsubscribes until the lock is next free. */
+  int registrations() {
+    lock.lock(); // without draining first: tests see what the last holder left
+    try {
+      return matcher.size();
+    } finally {
+      unlockMatch();
+    }
+  }
+
   @Override
   public Stream open(String gatewayId, DeliveryHandler handler) {
     InvalidInputException.check(gatewayId != null && !gatewayId.isEmpty(), "gateway id is empty");
     InProcessStream stream;
-    lock.lock();
+    lockMatch();
     try {
       if (closed) {
         throw new StreamerException(ErrorCode.UNAVAILABLE, "the streamer is closed");
@@ -128,7 +155,7 @@ public final class InProcessStreamer implements Streamer {
       streams.put(gatewayId, stream);
       stream.gauges = metrics.queueGauges(stream); // after the old stream's gauges left
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
     stream.start();
     return stream;
@@ -137,7 +164,7 @@ public final class InProcessStreamer implements Streamer {
   SubscribeResult subscribe(InProcessStream stream, SubscribeRequest request) {
     CompiledSubscription compiled = CompiledSubscription.compile(new Subscription(request.subscriptionId(),
         stream.gatewayId(), request.database(), request.collection(), request.filters()));
-    lock.lock();
+    lockMatch();
     try {
       if (stream.state() != InProcessStream.State.OPEN) {
         throw StreamerException.streamClosed(stream.gatewayId(),
@@ -159,62 +186,99 @@ public final class InProcessStreamer implements Streamer {
           resume = SubscribeResult.Resume.REPLAY;
         }
       }
-      remove(stream.subscriptions.remove(request.subscriptionId()));
       StreamSubscription s = new StreamSubscription(request.subscriptionId(), stream, compiled, livePoint,
           skipThrough, replayFrom);
-      s.registration = matcher.add(compiled, s);
-      stream.subscriptions.put(s.id, s);
-      subscriptionCount = matcher.size();
+      s.registration = matcher.add(compiled, s); // before it is published: an unsubscribe may take it at once
+      liveSubscriptions.incrementAndGet();
+      // One atomic swap, so a concurrent unsubscribe of this id finds the old or the new one, never neither.
+      StreamSubscription replaced = stream.subscriptions.put(s.id, s);
+      if (replaced != null) {
+        replaced.active = false;
+        unregister(replaced);
+      }
       if (replayFrom >= 0) {
         stream.enqueue(new QueueItem.Replay(s, replayFrom, livePoint));
       }
       return new SubscribeResult(s.id, skipThrough, resume);
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
   }
 
+  /**
+   * Never waits for the match lock: event loops call this. Deactivating the subscription is what
+   * stops its deliveries (the delivery thread checks it before every handover); its matcher
+   * registration is removed by whoever holds the lock next ({@link #unlockMatch}), or here if the
+   * lock is free.
+   */
   boolean unsubscribe(InProcessStream stream, String subscriptionId) {
-    lock.lock();
-    try {
-      if (stream.state() != InProcessStream.State.OPEN) {
-        return false;
+    if (stream.state() != InProcessStream.State.OPEN) {
+      return false;
+    }
+    StreamSubscription s = stream.subscriptions.remove(subscriptionId);
+    if (s == null) {
+      return false;
+    }
+    s.active = false;
+    if (s.claimUnregistration()) {
+      liveSubscriptions.decrementAndGet();
+      removals.add(s.registration);
+      if (lock.tryLock()) { // barges past waiters, but never blocks
+        unlockMatch();
       }
-      StreamSubscription s = stream.subscriptions.remove(subscriptionId);
-      remove(s);
-      subscriptionCount = matcher.size();
-      return s != null;
-    } finally {
+    }
+    return true;
+  }
+
+  /** Takes one subscription out of the matcher, unless another path already did. Under the match lock. */
+  private void unregister(StreamSubscription s) {
+    if (s.claimUnregistration()) {
+      matcher.remove(s.registration);
+      liveSubscriptions.decrementAndGet();
+    }
+  }
+
+  /** Takes the match lock; then the matcher holds no registration unsubscribed before. */
+  private void lockMatch() {
+    lock.lock();
+    drainRemovals();
+  }
+
+  /**
+   * Releases the match lock after removing the registrations unsubscribed meanwhile. An unsubscribe
+   * that queues a removal while the lock is held and then fails its {@code tryLock} did so before
+   * this unlock, so the check after it sees the removal: none is left behind.
+   */
+  private void unlockMatch() {
+    drainRemovals();
+    lock.unlock();
+    while (!removals.isEmpty() && lock.tryLock()) {
+      drainRemovals();
       lock.unlock();
     }
   }
 
-  /** Deactivates and unregisters one subscription (null: nothing). Under the match lock. */
-  private void remove(StreamSubscription s) {
-    if (s != null) {
-      s.active = false;
-      matcher.remove(s.registration);
+  private void drainRemovals() {
+    Registration r;
+    while ((r = removals.poll()) != null) {
+      matcher.remove(r);
     }
   }
 
   /** The gateway closed its stream: its subscriptions go, nothing more is delivered. */
   void closeStream(InProcessStream stream) {
-    lock.lock();
+    lockMatch();
     try {
-      boolean wasOpen = stream.transition(InProcessStream.State.OPEN, InProcessStream.State.CLOSED);
-      if (!wasOpen) {
+      if (!stream.transition(InProcessStream.State.OPEN, InProcessStream.State.CLOSED)) {
         stream.transition(InProcessStream.State.CUT_OFF, InProcessStream.State.CLOSED);
       }
       for (StreamSubscription s : stream.subscriptions.values()) {
         s.active = false;
-        if (wasOpen) {
-          matcher.remove(s.registration);
-        }
+        unregister(s); // a no-op for those a cut-off already took out
       }
       forget(stream);
-      subscriptionCount = matcher.size();
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
   }
 
@@ -227,14 +291,14 @@ public final class InProcessStreamer implements Streamer {
 
   /** The stream's handler threw: take it out of matching (its delivery thread signals the cut-off). */
   void cutOffFailedStream(InProcessStream stream) {
-    lock.lock();
+    lockMatch();
     try {
       if (stream.transition(InProcessStream.State.OPEN, InProcessStream.State.CUT_OFF)) {
         unregisterAll(stream);
         metrics.cutOff(CutOff.Reason.HANDLER_FAILED);
       }
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
   }
 
@@ -251,12 +315,12 @@ public final class InProcessStreamer implements Streamer {
     }
   }
 
+  /** Takes a stream's subscriptions out of matching but leaves them active: what is queued still goes out. */
   private void unregisterAll(InProcessStream stream) {
     for (StreamSubscription s : stream.subscriptions.values()) {
-      matcher.remove(s.registration);
+      unregister(s);
     }
     forget(stream);
-    subscriptionCount = matcher.size();
   }
 
   // ---- puller thread ----
@@ -268,7 +332,7 @@ public final class InProcessStreamer implements Streamer {
     MapValue after = flat(change.liveAfter());
     String collection = Event.collectionOf(change);
     int matched = 0;
-    lock.lock();
+    lockMatch();
     try {
       matchingSeq = change.seq();
       matcher.match(change.database(), collection, before, after, stage);
@@ -289,14 +353,14 @@ public final class InProcessStreamer implements Streamer {
       }
       position = change.seq();
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
     metrics.recordMatch(System.nanoTime() - started, matched);
   }
 
   private void stage(Registration registration, Op op) {
     StreamSubscription s = (StreamSubscription) registration.attachment();
-    if (matchingSeq > s.skipThrough && s.stream.stage(s, op)) {
+    if (matchingSeq > s.skipThrough && s.active && s.stream.stage(s, op)) {
       touched.add(s.stream);
     }
   }
@@ -307,14 +371,14 @@ public final class InProcessStreamer implements Streamer {
 
   /** The puller lost changes to retention: every stream has missed them and is cut off. */
   private void skipTruncated(long lostAfter, long firstRetained) {
-    lock.lock();
+    lockMatch();
     try {
       for (InProcessStream stream : List.copyOf(streams.values())) {
         cutOff(stream, CutOff.Reason.LOG_TRUNCATED, lostAfter);
       }
       position = firstRetained - 1;
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
   }
 
@@ -325,24 +389,24 @@ public final class InProcessStreamer implements Streamer {
   @Override
   public void close() {
     List<InProcessStream> open;
-    lock.lock();
+    lockMatch();
     try {
       if (closed) {
         return;
       }
       closed = true;
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
     puller.close();
-    lock.lock();
+    lockMatch();
     try {
       open = List.copyOf(streams.values());
       for (InProcessStream stream : open) {
         cutOff(stream, CutOff.Reason.SHUTDOWN, position);
       }
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
     for (InProcessStream stream : open) {
       if (!stream.join(5, TimeUnit.SECONDS)) {

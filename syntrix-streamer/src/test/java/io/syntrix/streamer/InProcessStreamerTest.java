@@ -2,6 +2,7 @@ package io.syntrix.streamer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +12,7 @@ import io.syntrix.model.StringValue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +100,102 @@ class InProcessStreamerTest extends StreamerTestSupport {
     await().atMost(WAIT).until(() -> streamer.position() == s4);
     assertThat(h.hits("A")).extracting(RecordingHandler.Hit::seq).containsExactly(s1, s3);
     assertThat(meters.get("syntrix.streamer.subscriptions").gauge().value()).isZero();
+  }
+
+  /**
+   * Gateways unsubscribe on event loops, which must never block: an unsubscribe returns while
+   * another thread holds the match lock, and no delivery after it mentions the subscription.
+   */
+  @Test
+  void unsubscribeReturnsAtOnceWhileTheMatchLockIsHeldAndTakesEffectForDelivery() throws Exception {
+    RecordingHandler h = new RecordingHandler();
+    Stream gw = streamer.open("gw", h);
+    subscribe(gw, "A", "[]");
+    subscribe(gw, "B", "[]");
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder = Thread.ofPlatform().name("test-match-lock-holder").start(() -> streamer.underMatchLock(() -> {
+      held.countDown();
+      awaitQuietly(release);
+    }));
+    long s1;
+    try {
+      held.await();
+      s1 = put("d1", "{}"); // the puller now waits for the lock with this change
+      boolean removed = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> gw.unsubscribe("A"),
+          "unsubscribe waited for the match lock");
+      assertThat(removed).isTrue();
+      assertThat(gw.unsubscribe("A")).isFalse();
+      assertThat(meters.get("syntrix.streamer.subscriptions").gauge().value()).isEqualTo(1);
+    } finally {
+      release.countDown();
+    }
+    holder.join();
+    await().atMost(WAIT).until(() -> streamer.position() == s1 && h.deliveries.size() == 1);
+    assertThat(h.deliveries.getFirst().subscriptionIds()).containsExactly("B");
+    assertThat(streamer.registrations()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnsubscribeQueuedBehindTheLockIsUnregisteredWhenTheHolderLetsGo() throws Exception {
+    Stream gw = streamer.open("gw", new RecordingHandler());
+    subscribe(gw, "A", "[]");
+    subscribe(gw, "B", "[]");
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder = Thread.ofPlatform().start(() -> streamer.underMatchLock(() -> {
+      held.countDown();
+      awaitQuietly(release);
+    }));
+    try {
+      held.await();
+      assertThat(assertTimeoutPreemptively(Duration.ofSeconds(2), () -> gw.unsubscribe("A"))).isTrue();
+    } finally {
+      release.countDown();
+    }
+    holder.join();
+    assertThat(streamer.registrations()).as("no change came; the lock holder removed it on its way out").isEqualTo(1);
+  }
+
+  /** Replacing subscribes and unsubscribes of the same ids race; the gauge and the matcher end exact. */
+  @Test
+  void racingReplacementsAndUnsubscribesLeaveTheGaugeAndTheMatcherExact() throws Exception {
+    RecordingHandler h = new RecordingHandler();
+    InProcessStream gw = (InProcessStream) streamer.open("gw", h);
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      java.util.Random random = new java.util.Random(t);
+      threads.add(Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < 2_000; i++) {
+          String id = "s" + random.nextInt(10);
+          if (random.nextBoolean()) {
+            subscribe(gw, id, "[]");
+          } else {
+            gw.unsubscribe(id);
+          }
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    int live = gw.subscriptions.size();
+    assertThat(meters.get("syntrix.streamer.subscriptions").gauge().value()).isEqualTo(live);
+    assertThat(streamer.registrations()).isEqualTo(live);
+    long s1 = put("d1", "{}");
+    await().atMost(WAIT).until(() -> streamer.position() == s1);
+    if (live > 0) {
+      await().atMost(WAIT).until(() -> h.deliveries.size() == 1);
+      assertThat(h.deliveries.getFirst().subscriptionIds()).containsExactlyInAnyOrderElementsOf(gw.subscriptions.keySet());
+    }
+  }
+
+  static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
