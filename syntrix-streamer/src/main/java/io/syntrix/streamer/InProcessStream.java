@@ -94,8 +94,7 @@ final class InProcessStream implements Stream {
     this.handler = handler;
     this.capacity = capacity;
     this.maxBytes = maxBytes;
-    this.replayer = new Replayer(streamer.changeLog(), streamer.options().readBatch(), handler,
-        streamer.metrics().replayDeliveries);
+    this.replayer = new Replayer(streamer.changeLog(), streamer.options().readBatch(), handler, streamer.metrics());
     this.thread = Thread.ofPlatform().name("syntrix-streamer-delivery-" + gatewayId).daemon().unstarted(this::run);
   }
 

@@ -68,6 +68,8 @@ public final class InProcessStreamer implements Streamer {
   private final ConcurrentLinkedQueue<Registration> removals = new ConcurrentLinkedQueue<>();
   private final AtomicInteger liveSubscriptions = new AtomicInteger();
   private volatile long position;
+  /** Processing time minus commit time of the change at {@code position}, ms. */
+  private volatile long lagMillis;
   private volatile boolean closed;
 
   // The change being matched: puller thread, under the match lock.
@@ -80,7 +82,8 @@ public final class InProcessStreamer implements Streamer {
     this.options = options;
     long start = Puller.startPosition(changeLog, options.checkpoint());
     this.position = start;
-    this.metrics = new StreamerMetrics(options.meters(), liveSubscriptions::get, () -> position);
+    this.metrics = new StreamerMetrics(options.meters(), liveSubscriptions::get, () -> position,
+        () -> Math.max(0, changeLog.lastSeq() - position), () -> lagMillis);
     this.puller = new Puller(changeLog, options, start, new Puller.Consumer() {
       @Override
       public void accept(ChangeEvent change) {
@@ -181,6 +184,7 @@ public final class InProcessStreamer implements Streamer {
           resume = SubscribeResult.Resume.UP_TO_DATE;
         } else if (after + 1 < changeLog.firstSeq()) {
           resume = SubscribeResult.Resume.RESET;
+          metrics.resets.increment();
         } else {
           replayFrom = after;
           resume = SubscribeResult.Resume.REPLAY;
@@ -352,6 +356,7 @@ public final class InProcessStreamer implements Streamer {
         touched.clear();
       }
       position = change.seq();
+      lagMillis = Math.max(0, System.currentTimeMillis() - change.timestamp());
     } finally {
       unlockMatch();
     }

@@ -1,6 +1,5 @@
 package io.syntrix.streamer;
 
-import io.micrometer.core.instrument.Counter;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.ChangeEvent.Op;
 import io.syntrix.model.Document;
@@ -27,12 +26,12 @@ final class Replayer {
   private final ChangeLog changeLog;
   private final int readBatch;
   private final DeliveryHandler handler;
-  private final Counter deliveries;
+  private final StreamerMetrics metrics;
 
-  Replayer(ChangeLog changeLog, int readBatch, DeliveryHandler handler, Counter deliveries) {
+  Replayer(ChangeLog changeLog, int readBatch, DeliveryHandler handler, StreamerMetrics metrics) {
     this.changeLog = changeLog;
     this.readBatch = readBatch;
-    this.deliveries = deliveries;
+    this.metrics = metrics;
     this.handler = handler;
   }
 
@@ -48,15 +47,19 @@ final class Replayer {
         to = Math.max(to, r.throughSeq());
       }
     }
+    metrics.replayStarted();
     try {
       replay(group, matcher, from, to, stop);
     } catch (ChangeLogTruncatedException e) {
       for (QueueItem.Replay r : group) {
         StreamSubscription s = r.subscription();
         if (s.active && s.replayedThrough < r.throughSeq()) {
+          metrics.resets.increment();
           handler.onReset(s.id, s.liveAfter);
         }
       }
+    } finally {
+      metrics.replayEnded();
     }
     for (QueueItem.Replay r : group) {
       r.subscription().replayDone = true;
@@ -88,7 +91,7 @@ final class Replayer {
             ids.add(r.subscription().id);
           }
           handler.onDelivery(new EventDelivery(ids, ops, Event.of(change, collection)));
-          deliveries.increment();
+          metrics.replayDeliveries.increment();
           for (QueueItem.Replay r : hits) {
             r.subscription().replayedThrough = seq;
           }

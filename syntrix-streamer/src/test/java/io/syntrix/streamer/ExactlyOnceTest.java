@@ -487,6 +487,7 @@ class ExactlyOnceTest extends StreamerTestSupport {
     SubscribeResult r = stream.subscribe(SubscribeRequest.live("all", DB, ROOMS, List.of()).withResumeAfter(10));
     assertThat(r.resume()).isEqualTo(SubscribeResult.Resume.RESET);
     assertThat(r.liveAfterSeq()).isEqualTo(30);
+    assertThat(meters.get("syntrix.streamer.resets").counter().count()).isEqualTo(1);
     store.write(new Write.Replace(DB, DocumentPath.of(ROOMS + "/x"), json("{}"), List.of()));
     await().atMost(WAIT).until(() -> handler.deliveries.size() == 1);
     assertThat(handler.deliveries.getFirst().seq()).isEqualTo(31);

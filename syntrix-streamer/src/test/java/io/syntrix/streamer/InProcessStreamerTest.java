@@ -270,6 +270,40 @@ class InProcessStreamerTest extends StreamerTestSupport {
   }
 
   @Test
+  void lagAndReplayGaugesShowAStalledPullerAndARunningReplay() throws Exception {
+    long s1 = put("d1", "{\"x\":1}");
+    await().atMost(WAIT).until(() -> streamer.position() == s1);
+    assertThat(meters.get("syntrix.streamer.lag.seqs").gauge().value()).isZero();
+    assertThat(meters.get("syntrix.streamer.lag.ms").gauge().value()).isBetween(0.0, 10_000.0);
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder = Thread.ofPlatform().start(() -> streamer.underMatchLock(() -> {
+      held.countDown();
+      awaitQuietly(release);
+    }));
+    try {
+      held.await();
+      put("d2", "{}");
+      put("d3", "{}");
+      put("d4", "{}");
+      assertThat(meters.get("syntrix.streamer.lag.seqs").gauge().value()).isEqualTo(3);
+    } finally {
+      release.countDown();
+    }
+    holder.join();
+    await().atMost(WAIT).until(() -> meters.get("syntrix.streamer.lag.seqs").gauge().value() == 0);
+
+    RecordingHandler h = new RecordingHandler();
+    h.gate = new CountDownLatch(1);
+    Stream gw = streamer.open("gw", h);
+    gw.subscribe(SubscribeRequest.live("A", DB, ROOMS, List.of()).withResumeAfter(0));
+    await().atMost(WAIT).until(() -> meters.get("syntrix.streamer.replays.running").gauge().value() == 1);
+    h.gate.countDown();
+    await().atMost(WAIT).until(() -> h.deliveries.size() == 4);
+    await().atMost(WAIT).until(() -> meters.get("syntrix.streamer.replays.running").gauge().value() == 0);
+  }
+
+  @Test
   void shutdownCutsEveryStreamOffAfterItsQueuedDeliveries() throws Exception {
     RecordingHandler h = new RecordingHandler();
     Stream gw = streamer.open("gw", h);
