@@ -94,7 +94,8 @@ final class InProcessStream implements Stream {
     this.handler = handler;
     this.capacity = capacity;
     this.maxBytes = maxBytes;
-    this.replayer = new Replayer(streamer.changeLog(), streamer.options().readBatch(), handler, streamer.metrics());
+    this.replayer = new Replayer(streamer.changeLog(), streamer.options().readBatch(), handler, streamer.metrics(),
+        streamer::inspect);
     this.thread = Thread.ofPlatform().name("syntrix-streamer-delivery-" + gatewayId).daemon().unstarted(this::run);
   }
 
@@ -160,6 +161,12 @@ final class InProcessStream implements Stream {
     return staged;
   }
 
+  /** Forgets the staged matches of a change whose processing failed (it will be retried or skipped). */
+  void discardStaged() {
+    Arrays.fill(stagedSubscriptions, 0, staged, null);
+    staged = 0;
+  }
+
   /**
    * Queues the staged matches as one delivery of {@code event}, which weighs {@code eventBytes};
    * false if that would exceed the queue's capacity or byte budget (nothing queued).
@@ -207,6 +214,7 @@ final class InProcessStream implements Stream {
             }
           }
           case QueueItem.Replay r -> replay(r);
+          case QueueItem.ChangeFailed f -> changeFailed(f);
           case QueueItem.End e -> {
             end(e);
             return;
@@ -241,6 +249,18 @@ final class InProcessStream implements Stream {
       streamer.metrics().liveDeliveries.increment();
     }
     liveDeliveredThrough = p.event().seq();
+  }
+
+  private void changeFailed(QueueItem.ChangeFailed f) {
+    List<String> ids = new ArrayList<>(f.subscriptions().length);
+    for (StreamSubscription s : f.subscriptions()) {
+      if (s.active) {
+        ids.add(s.id);
+      }
+    }
+    if (!ids.isEmpty() && state.get() != State.CLOSED) {
+      handler.onChangeFailed(List.copyOf(ids), f.seq(), f.reason());
+    }
   }
 
   private void replay(QueueItem.Replay first) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #unlockMatch}). Metrics: {@link StreamerMetrics}.
  *
  * <p><b>Failures.</b> A stream queue over its item or byte budget cuts that stream off (others
- * are untouched). If the
+ * are untouched). A change that fails to be processed is retried and, after a few attempts,
+ * skipped: the streams with subscriptions on its collection hear
+ * {@link DeliveryHandler#onChangeFailed} and everything else goes on (see {@link Puller}). If the
  * puller falls behind retention, every stream is cut off with {@code LOG_TRUNCATED}. The position
  * is checkpointed ({@link Puller}); a restarted streamer resumes where it stopped.
  */
@@ -71,6 +74,13 @@ public final class InProcessStreamer implements Streamer {
   /** Processing time minus commit time of the change at {@code position}, ms. */
   private volatile long lagMillis;
   private volatile boolean closed;
+
+  /**
+   * For tests: sees every change just before it is matched, by the puller and by replays, and may
+   * throw to play a change that cannot be processed (there is no real one to hand: the store
+   * refuses malformed documents).
+   */
+  volatile Consumer<ChangeEvent> beforeMatch;
 
   // The change being matched: puller thread, under the match lock.
   private long matchingSeq;
@@ -93,6 +103,11 @@ public final class InProcessStreamer implements Streamer {
       @Override
       public void truncated(long lostAfter, long firstRetained) {
         skipTruncated(lostAfter, firstRetained);
+      }
+
+      @Override
+      public void failed(ChangeEvent change, RuntimeException error) {
+        skipFailed(change, error);
       }
     });
   }
@@ -339,7 +354,14 @@ public final class InProcessStreamer implements Streamer {
     lockMatch();
     try {
       matchingSeq = change.seq();
-      matcher.match(change.database(), collection, before, after, stage);
+      try {
+        inspect(change);
+        matcher.match(change.database(), collection, before, after, stage);
+      } catch (RuntimeException e) {
+        discardStaged(); // nothing of this change is queued yet, so the puller can retry it cleanly
+        throw e;
+      }
+      // Nothing below fails short of the JVM, so no change is ever half queued.
       if (!touched.isEmpty()) {
         Event event = Event.of(change, collection);
         long eventBytes = EventSize.of(event);
@@ -372,6 +394,63 @@ public final class InProcessStreamer implements Streamer {
 
   private static MapValue flat(Document d) {
     return d == null ? null : d.toFlat();
+  }
+
+  void inspect(ChangeEvent change) {
+    var hook = beforeMatch;
+    if (hook != null) {
+      hook.accept(change);
+    }
+  }
+
+  private void discardStaged() {
+    for (InProcessStream stream : touched) {
+      stream.discardStaged();
+    }
+    touched.clear();
+  }
+
+  /**
+   * The puller gave up on a change: every stream with a live subscription on its database and
+   * collection (that had not resumed past it) hears which of them may have missed it, in stream
+   * order; the position moves past it.
+   */
+  private void skipFailed(ChangeEvent change, RuntimeException error) {
+    String reason = reasonOf(error);
+    long seq = change.seq();
+    String collection = collectionOrNull(change);
+    lockMatch();
+    try {
+      discardStaged();
+      for (InProcessStream stream : streams.values()) {
+        List<StreamSubscription> concerned = new ArrayList<>();
+        for (StreamSubscription s : stream.subscriptions.values()) {
+          if (s.active && seq > s.skipThrough && s.concernedBy(change.database(), collection)) {
+            concerned.add(s);
+          }
+        }
+        if (!concerned.isEmpty()) {
+          stream.enqueue(new QueueItem.ChangeFailed(seq, concerned.toArray(StreamSubscription[]::new), reason));
+        }
+      }
+      position = seq;
+    } finally {
+      unlockMatch();
+    }
+    metrics.changesFailed.increment();
+  }
+
+  static String reasonOf(RuntimeException error) {
+    return error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+  }
+
+  /** The change's collection, or null if even that cannot be told (then its whole database is concerned). */
+  static String collectionOrNull(ChangeEvent change) {
+    try {
+      return Event.collectionOf(change);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** The puller lost changes to retention: every stream has missed them and is cut off. */

@@ -17,6 +17,9 @@ sealed interface QueueItem {
   /** Replay (afterSeq, throughSeq] from the change log for one subscription before anything queued after it. */
   record Replay(StreamSubscription subscription, long afterSeq, long throughSeq) implements QueueItem {}
 
+  /** Change {@code seq} was skipped after failing; these subscriptions' collection may have seen it. Not counted. */
+  record ChangeFailed(long seq, StreamSubscription[] subscriptions, String reason) implements QueueItem {}
+
   /** The stream was cut off; every change up to {@code through} was queued for it before this. */
   record End(CutOff.Reason reason, long through) implements QueueItem {}
 }

@@ -2,6 +2,7 @@ package io.syntrix.streamer;
 
 import io.syntrix.streamer.match.CompiledSubscription;
 import io.syntrix.streamer.match.Registration;
+import io.syntrix.streamer.match.Subscription;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -58,6 +59,12 @@ final class StreamSubscription {
     this.skipThrough = skipThrough;
     this.replayDone = replayFrom < 0;
     this.replayedThrough = replayFrom;
+  }
+
+  /** Whether a change in {@code database} and {@code collection} (null: any) could concern it. */
+  boolean concernedBy(String database, String collection) {
+    Subscription s = compiled.subscription();
+    return s.database().equals(database) && (collection == null || s.collection().equals(collection));
   }
 
   /** True for the one caller that gets to unregister this subscription. */

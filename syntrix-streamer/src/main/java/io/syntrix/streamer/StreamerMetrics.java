@@ -30,7 +30,9 @@ import java.util.function.Supplier;
  *   <li>{@code cutoffs} (counter, {@code reason}): streams cut off;
  *   <li>{@code replays.running} (gauge): replays for resuming subscriptions in progress, on delivery threads;
  *   <li>{@code resets} (counter): resumes the change log could not serve (a {@code RESET} subscribe
- *       result or an {@link DeliveryHandler#onReset} signal).
+ *       result or an {@link DeliveryHandler#onReset} signal);
+ *   <li>{@code changes.failed} (counter): changes the puller skipped after failing every attempt
+ *       ({@link DeliveryHandler#onChangeFailed}).
  * </ul>
  *
  * <p>The registry is the caller's ({@link StreamerOptions#meters}); the server passes the one it
@@ -43,6 +45,7 @@ final class StreamerMetrics {
   private final List<Meter> gauges;
   private final AtomicInteger replaysRunning = new AtomicInteger();
   final Counter resets;
+  final Counter changesFailed;
   final Counter changes;
   final Counter matched;
   final Counter liveDeliveries;
@@ -65,6 +68,8 @@ final class StreamerMetrics {
             .description("replays for resuming subscriptions in progress").register(registry));
     resets = Counter.builder(PREFIX + "resets").description("resumes the change log could not serve")
         .register(registry);
+    changesFailed = Counter.builder(PREFIX + "changes.failed")
+        .description("changes skipped after failing every attempt to process them").register(registry);
     changes = Counter.builder(PREFIX + "changes").description("changes processed").register(registry);
     matched = Counter.builder(PREFIX + "events.matched").description("subscription matches queued").register(registry);
     liveDeliveries = Counter.builder(PREFIX + "deliveries").tag("kind", "live").register(registry);

@@ -18,14 +18,16 @@ import java.util.Objects;
  * @param checkpointInterval how often a moving position is recorded (default 1 s; always on close)
  * @param idleWait           how long the puller waits for a commit before checking for shutdown and
  *                           recording its position (default 500 ms)
+ * @param retryPause         how long the puller waits before retrying a failed read or change
+ *                           (default 1 s; a change is given up after three attempts)
  */
 public record StreamerOptions(MeterRegistry meters, Checkpoint checkpoint, int queueCapacity, long queueBytes,
-                              int readBatch, Duration checkpointInterval, Duration idleWait) {
+                              int readBatch, Duration checkpointInterval, Duration idleWait, Duration retryPause) {
   public StreamerOptions {
     Objects.requireNonNull(meters, "meters");
     Objects.requireNonNull(checkpoint, "checkpoint");
     if (queueCapacity < 1 || queueBytes < 1 || readBatch < 1 || checkpointInterval.isNegative()
-        || idleWait.isNegative() || idleWait.isZero()) {
+        || idleWait.isNegative() || idleWait.isZero() || retryPause.isNegative()) {
       throw new IllegalArgumentException("queue capacity, queue bytes, read batch and idle wait must be positive; "
           + "got " + queueCapacity + ", " + queueBytes + ", " + readBatch + ", " + idleWait);
     }
@@ -33,30 +35,41 @@ public record StreamerOptions(MeterRegistry meters, Checkpoint checkpoint, int q
 
   public static StreamerOptions defaults() {
     return new StreamerOptions(new SimpleMeterRegistry(), Checkpoint.inMemory(), 10_000, 64L << 20, 512,
-        Duration.ofSeconds(1), Duration.ofMillis(500));
+        Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(1));
   }
 
   public StreamerOptions withMeters(MeterRegistry meters) {
-    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait);
+    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait,
+        retryPause);
   }
 
   public StreamerOptions withCheckpoint(Checkpoint checkpoint) {
-    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait);
+    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait,
+        retryPause);
   }
 
   public StreamerOptions withQueueCapacity(int queueCapacity) {
-    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait);
+    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait,
+        retryPause);
   }
 
   public StreamerOptions withQueueBytes(long queueBytes) {
-    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait);
+    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait,
+        retryPause);
   }
 
   public StreamerOptions withReadBatch(int readBatch) {
-    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait);
+    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait,
+        retryPause);
   }
 
   public StreamerOptions withCheckpointInterval(Duration checkpointInterval) {
-    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait);
+    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait,
+        retryPause);
+  }
+
+  public StreamerOptions withRetryPause(Duration retryPause) {
+    return new StreamerOptions(meters, checkpoint, queueCapacity, queueBytes, readBatch, checkpointInterval, idleWait,
+        retryPause);
   }
 }

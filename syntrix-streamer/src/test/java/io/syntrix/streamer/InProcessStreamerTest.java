@@ -303,6 +303,46 @@ class InProcessStreamerTest extends StreamerTestSupport {
     await().atMost(WAIT).until(() -> meters.get("syntrix.streamer.replays.running").gauge().value() == 0);
   }
 
+  /**
+   * A change that cannot be processed no longer halts realtime: after its attempts it is skipped,
+   * the streams whose subscriptions it could concern are told in stream order, and later changes
+   * flow, live and in replays alike.
+   */
+  @Test
+  void aChangeThatKeepsFailingIsSkippedAndTheSubscriptionsItConcernedAreTold() throws Exception {
+    RecordingHandler h1 = new RecordingHandler();
+    RecordingHandler h2 = new RecordingHandler();
+    Stream gw1 = streamer.open("gw1", h1);
+    Stream gw2 = streamer.open("gw2", h2);
+    subscribe(gw1, "rooms-a", "[{\"field\":\"room\",\"op\":\"==\",\"value\":\"a\"}]");
+    subscribe(gw1, "rooms-all", "[]");
+    gw1.subscribe(SubscribeRequest.live("users", DB, "users", List.of()));
+    gw2.subscribe(SubscribeRequest.live("users", DB, "users", List.of()));
+    long s1 = put("d1", "{\"room\":\"a\"}");
+    await().atMost(WAIT).until(() -> streamer.position() == s1);
+    long poisoned = s1 + 1;
+    streamer.beforeMatch = change -> {
+      if (change.seq() == poisoned) {
+        throw new IllegalStateException("no way to match this one");
+      }
+    };
+    assertThat(put("d2", "{\"room\":\"a\"}")).isEqualTo(poisoned);
+    long s3 = put("d3", "{\"room\":\"a\"}");
+    await().atMost(WAIT).until(() -> streamer.position() == s3 && h1.deliveries.size() == 2);
+    assertThat(h1.calls).containsExactly(Long.toString(s1),
+        "failed " + poisoned + " [rooms-a, rooms-all]: IllegalStateException: no way to match this one",
+        Long.toString(s3));
+    assertThat(h2.calls).as("nothing on the change's collection, nothing to tell").isEmpty();
+    assertThat(meters.get("syntrix.streamer.changes.failed").counter().count()).isEqualTo(1);
+    assertThat(gw1.isOpen()).isTrue();
+
+    RecordingHandler h3 = new RecordingHandler();
+    streamer.open("gw3", h3).subscribe(SubscribeRequest.live("r", DB, ROOMS, List.of()).withResumeAfter(0));
+    await().atMost(WAIT).until(() -> h3.calls.size() == 3);
+    assertThat(h3.calls).as("a replay skips it too").containsExactly(Long.toString(s1),
+        "failed " + poisoned + " [r]: IllegalStateException: no way to match this one", Long.toString(s3));
+  }
+
   @Test
   void shutdownCutsEveryStreamOffAfterItsQueuedDeliveries() throws Exception {
     RecordingHandler h = new RecordingHandler();
