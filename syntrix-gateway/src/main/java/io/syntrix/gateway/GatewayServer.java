@@ -1,5 +1,7 @@
 package io.syntrix.gateway;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syntrix.identity.IdentityServices;
 import io.syntrix.gateway.realtime.RealtimeServer;
 import io.syntrix.query.QueryEngine;
@@ -41,13 +43,23 @@ public final class GatewayServer implements AutoCloseable {
 
   private final RealtimeServer realtime;
 
+  /** A gateway with a registry of its own (tests); {@code /metrics} then shows only the gateway's meters. */
   public GatewayServer(Vertx vertx, GatewayOptions options, DocumentStore store, IdentityServices identity,
                        Streamer streamer) {
+    this(vertx, options, store, identity, streamer, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /**
+   * @param meters the registry served at {@code /metrics}; the gateway registers its meters there,
+   *               and whatever else shares it (the streamer) is served too
+   */
+  public GatewayServer(Vertx vertx, GatewayOptions options, DocumentStore store, IdentityServices identity,
+                       Streamer streamer, PrometheusMeterRegistry meters) {
     this.vertx = vertx;
     this.options = options;
     this.store = store;
     this.identity = identity;
-    this.metrics = new GatewayMetrics(store);
+    this.metrics = new GatewayMetrics(meters, store);
     Cors cors = new Cors(options.allowedOrigins());
     this.realtime = new RealtimeServer(vertx, store, identity, streamer, cors::allows, options.realtime());
     metrics.realtime(realtime);
