@@ -17,7 +17,7 @@ class StandaloneTest {
   Path dir;
 
   @Test
-  void metricsServeTheStreamerMetersBesideTheGateways() throws Exception {
+  void metricsServeTheStreamerMetersBesideTheGatewaysAndReadyWatchesThePuller() throws Exception {
     ServerConfig settings = ServerConfig.defaults()
         .with("127.0.0.1", "0", dir.resolve("data").toString(), null, null)
         .withRateLimit(false, 0, 0)
@@ -36,6 +36,14 @@ class StandaloneTest {
           .containsPattern("(?m)^syntrix_streamer_queue_bytes\\{gateway=\"gateway-[^\"]+\"} 0")
           .containsPattern("(?m)^syntrix_streamer_lag_seqs ")
           .containsPattern("(?m)^syntrix_streamer_changes_failed_total ");
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+      server.streamer().close();
+      HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).contains("\"reason\":\"the streamer's puller is not running");
     } finally {
       server.shutdown(1);
     }

@@ -119,6 +119,11 @@ public final class InProcessStreamer implements Streamer {
     return streamer;
   }
 
+  @Override
+  public boolean isRunning() {
+    return !closed && puller.isRunning();
+  }
+
   /** The seq of the last change fully processed (matched and queued). */
   public long position() {
     return position;

@@ -100,6 +100,11 @@ final class Puller implements AutoCloseable {
     return position;
   }
 
+  /** False before start, once stopping, or if the thread died (an {@link Error} escaped the loop). */
+  boolean isRunning() {
+    return !stopping && thread.isAlive();
+  }
+
   private void run() {
     log.info("puller started after seq {}", position);
     recordedAtNanos = System.nanoTime();

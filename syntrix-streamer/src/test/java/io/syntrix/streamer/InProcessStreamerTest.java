@@ -343,6 +343,17 @@ class InProcessStreamerTest extends StreamerTestSupport {
         "failed " + poisoned + " [r]: IllegalStateException: no way to match this one", Long.toString(s3));
   }
 
+  /** Readiness probes ask isRunning: an Error that kills the puller thread (unlike a failing change) shows. */
+  @Test
+  void isRunningUntilThePullerDies() {
+    assertThat(streamer.isRunning()).isTrue();
+    streamer.beforeMatch = change -> {
+      throw new AssertionError("an Error nobody catches");
+    };
+    put("d1", "{}");
+    await().atMost(WAIT).until(() -> !streamer.isRunning());
+  }
+
   @Test
   void shutdownCutsEveryStreamOffAfterItsQueuedDeliveries() throws Exception {
     RecordingHandler h = new RecordingHandler();
@@ -356,6 +367,7 @@ class InProcessStreamerTest extends StreamerTestSupport {
     assertThat(cutOff.resumeAfter()).isEqualTo(Map.of("A", s1));
     assertThat(h.hits("A")).extracting(RecordingHandler.Hit::seq).containsExactly(s1);
     assertThat(gw.isOpen()).isFalse();
+    assertThat(streamer.isRunning()).isFalse();
     assertThatThrownBy(() -> streamer.open("other", new RecordingHandler())).isInstanceOf(StreamerException.class);
   }
 }
