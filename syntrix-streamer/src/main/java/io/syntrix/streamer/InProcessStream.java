@@ -193,7 +193,7 @@ final class InProcessStream implements Stream {
         + " deliveries, " + maxBytes + " bytes";
   }
 
-  /** Queues a marker (replay or end); never refused. */
+  /** Queues a marker (replay, skipped change or end); never refused. */
   void enqueue(QueueItem item) {
     queue.add(item);
   }

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * change being matched. Unsubscribe never waits for it (gateways call it on event loops): it
  * deactivates the subscription at once, which the delivery thread checks before every handover,
  * and queues the removal of its registration for the next holder of the lock
- * ({@link #unlockMatch}). Metrics: {@link StreamerMetrics}.
+ * ({@code unlockMatch}). Metrics: {@link StreamerMetrics}.
  *
  * <p><b>Failures.</b> A stream queue over its item or byte budget cuts that stream off (others
  * are untouched). A change that fails to be processed is retried and, after a few attempts,
@@ -232,7 +232,7 @@ public final class InProcessStreamer implements Streamer {
   /**
    * Never waits for the match lock: event loops call this. Deactivating the subscription is what
    * stops its deliveries (the delivery thread checks it before every handover); its matcher
-   * registration is removed by whoever holds the lock next ({@link #unlockMatch}), or here if the
+   * registration is removed by whoever holds the lock next ({@code unlockMatch}), or here if the
    * lock is free.
    */
   boolean unsubscribe(InProcessStream stream, String subscriptionId) {
