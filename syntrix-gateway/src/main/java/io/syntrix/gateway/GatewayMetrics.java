@@ -3,7 +3,6 @@ package io.syntrix.gateway;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.store.DocumentStore;
@@ -13,17 +12,20 @@ import java.util.Map;
 
 /**
  * The gateway's Prometheus metrics: request counts and latencies by route, documents written by
- * operation, the change-log position, and what queries cost. Served at {@code /metrics}.
+ * operation, the change-log position, and what queries cost. Served at {@code /metrics}, which
+ * shows everything in the registry: the server hands the same one to the streamer, so its
+ * {@code syntrix_streamer_*} meters appear there too.
  */
 final class GatewayMetrics {
   /** Access log: one structured line per request, off unless its logger is enabled. */
   private static final org.slf4j.Logger access = org.slf4j.LoggerFactory.getLogger("syntrix.access");
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
   private final Map<ChangeEvent.Op, Counter> written = new EnumMap<>(ChangeEvent.Op.class);
   private final Counter examined;
   private final Counter indexEntries;
 
-  GatewayMetrics(DocumentStore store) {
+  GatewayMetrics(PrometheusMeterRegistry registry, DocumentStore store) {
+    this.registry = registry;
     for (ChangeEvent.Op op : ChangeEvent.Op.values()) {
       written.put(op, Counter.builder("syntrix.documents.written").description("Documents committed, by operation")
           .tag("op", op.wireName()).register(registry));

@@ -1,5 +1,7 @@
 package io.syntrix.gateway;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syntrix.identity.IdentityServices;
 import io.syntrix.gateway.realtime.RealtimeServer;
 import io.syntrix.query.QueryEngine;
@@ -34,6 +36,7 @@ public final class GatewayServer implements AutoCloseable {
   private final DocumentStore store;
   private final GatewayMetrics metrics;
   private final IdentityServices identity;
+  private final Streamer streamer;
   private final Router router;
   private final java.util.List<RateLimiter> limiters = new java.util.ArrayList<>();
   private volatile HttpServer server;
@@ -41,13 +44,24 @@ public final class GatewayServer implements AutoCloseable {
 
   private final RealtimeServer realtime;
 
+  /** A gateway with a registry of its own (tests); {@code /metrics} then shows only the gateway's meters. */
   public GatewayServer(Vertx vertx, GatewayOptions options, DocumentStore store, IdentityServices identity,
                        Streamer streamer) {
+    this(vertx, options, store, identity, streamer, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /**
+   * @param meters the registry served at {@code /metrics}; the gateway registers its meters there,
+   *               and whatever else shares it (the streamer) is served too
+   */
+  public GatewayServer(Vertx vertx, GatewayOptions options, DocumentStore store, IdentityServices identity,
+                       Streamer streamer, PrometheusMeterRegistry meters) {
     this.vertx = vertx;
     this.options = options;
     this.store = store;
     this.identity = identity;
-    this.metrics = new GatewayMetrics(store);
+    this.streamer = streamer;
+    this.metrics = new GatewayMetrics(meters, store);
     Cors cors = new Cors(options.allowedOrigins());
     ClientAddress clients = new ClientAddress(options.trustedProxies());
     this.realtime = new RealtimeServer(vertx, store, identity, streamer, cors::allows, clients::of, options.realtime());
@@ -78,7 +92,7 @@ public final class GatewayServer implements AutoCloseable {
     r.post("/admin/rules/push").handler(BodyHandler.create(false).setBodyLimit(options.maxPushBodyBytes()));
     r.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
     r.route().handler(new Authenticator(identity.auth())::handle);
-    new OpsApi(store, metrics, () -> server != null && !stopping).mount(r);
+    new OpsApi(store, metrics, this::readiness).mount(r);
     new AuthApi(identity.auth()).mount(r);
     new DatabasesApi(identity.databases()).mount(r);
     new AdminApi(identity.auth()).mount(r);
@@ -97,6 +111,20 @@ public final class GatewayServer implements AutoCloseable {
       });
     }
     return r;
+  }
+
+  /** What {@code /ready} answers: not while starting or stopping, nor while the store or the streamer is dead. */
+  private OpsApi.Readiness readiness() {
+    if (server == null || stopping) {
+      return new OpsApi.Readiness("stopping", "the server is not accepting requests");
+    }
+    if (!store.isHealthy()) {
+      return new OpsApi.Readiness("unavailable", "the store's committer is not running: writes cannot commit");
+    }
+    if (!streamer.isRunning()) {
+      return new OpsApi.Readiness("unavailable", "the streamer's puller is not running: realtime events stopped");
+    }
+    return OpsApi.Readiness.READY;
   }
 
   /** Starts listening; the future gives the bound port. */

@@ -6,15 +6,24 @@ import io.syntrix.model.StringValue;
 import io.syntrix.store.DocumentStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
-/** {@code /health} (liveness, as the original: text "OK"), {@code /ready} (JSON), {@code /metrics} (Prometheus). */
+/**
+ * {@code /health} (liveness, as the original: text "OK"), {@code /ready} (JSON: 200 when ready,
+ * 503 with a {@code reason} when not, e.g. the store's committer or the streamer's puller died),
+ * {@code /metrics} (Prometheus).
+ */
 final class OpsApi {
+  /** What {@code /ready} says; {@code reason} is null when ready. */
+  record Readiness(String status, String reason) {
+    static final Readiness READY = new Readiness("ready", null);
+  }
+
   private final DocumentStore store;
   private final GatewayMetrics metrics;
-  private final BooleanSupplier ready;
+  private final Supplier<Readiness> ready;
 
-  OpsApi(DocumentStore store, GatewayMetrics metrics, BooleanSupplier ready) {
+  OpsApi(DocumentStore store, GatewayMetrics metrics, Supplier<Readiness> ready) {
     this.store = store;
     this.metrics = metrics;
     this.ready = ready;
@@ -29,10 +38,13 @@ final class OpsApi {
   }
 
   private void ready(RoutingContext ctx) {
-    boolean isReady = ready.getAsBoolean();
-    Responses.json(ctx, isReady ? 200 : 503, MapValue.builder()
-        .put("status", new StringValue(isReady ? "ready" : "stopping"))
-        .put("seq", IntegerValue.of(store.changeLog().lastSeq()))
-        .build());
+    Readiness r = ready.get();
+    MapValue.Builder body = MapValue.builder()
+        .put("status", new StringValue(r.status()))
+        .put("seq", IntegerValue.of(store.changeLog().lastSeq()));
+    if (r.reason() != null) {
+      body.put("reason", new StringValue(r.reason()));
+    }
+    Responses.json(ctx, r.reason() == null ? 200 : 503, body.build());
   }
 }

@@ -36,6 +36,17 @@ class OpsApiTest {
     assertThat(r.object().get("seq")).isEqualTo(IntegerValue.of(1));
   }
 
+  /** A dead puller is not a dead process: the probe that routes traffic says so, liveness does not. */
+  @Test
+  void readyAnswers503WithAReasonOnceTheStreamerStopsWhileHealthStaysUp() {
+    server.streamer.close();
+    var ready = server.get("/ready");
+    assertThat(ready.status()).isEqualTo(503);
+    assertThat(ready.object().get("status")).isEqualTo(new StringValue("unavailable"));
+    assertThat(ready.string("reason")).contains("streamer").contains("not running");
+    assertThat(server.get("/health").status()).isEqualTo(200);
+  }
+
   @Test
   void metricsCountRequestsByRouteDocumentsWrittenAndTheSeq() {
     server.post(docs("default", "c"), "{\"id\":\"a\"}");

@@ -1,15 +1,7 @@
 package io.syntrix.server;
 
-import io.syntrix.gateway.GatewayOptions;
-import io.syntrix.gateway.GatewayServer;
 import io.syntrix.identity.IdentityServices;
-import io.syntrix.streamer.Checkpoint;
-import io.syntrix.streamer.InProcessStreamer;
-import io.syntrix.streamer.StreamerOptions;
 import io.syntrix.model.SyntrixException;
-import io.syntrix.store.rocksdb.RocksDocumentStore;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
-import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -19,9 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code syntrix serve}: runs standalone (HTTP gateway on the embedded store) until SIGTERM or
- * SIGINT. Shutdown order: stop accepting requests and let those in flight finish, then close
- * the store (queued writes commit and the WAL is fsynced), then stop Vert.x.
+ * {@code syntrix serve}: runs standalone (HTTP gateway on the embedded store, wired by
+ * {@link Standalone}) until SIGTERM or SIGINT, then shuts down in {@link Standalone}'s order.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start Syntrix standalone on the embedded store.")
 final class ServeCommand implements Callable<Integer> {
@@ -71,64 +62,34 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("syntrix: " + e.getMessage());
       return 2;
     }
-    RocksStoreOptions storeOptions = RocksStoreOptions.defaults(settings.dataDir().toAbsolutePath().normalize())
-        .withRetention(settings.retention()).withDurability(settings.durability());
-    RocksDocumentStore store = RocksDocumentStore.open(storeOptions);
-    IdentityServices.Options identityOptions = IdentityServices.Options.defaults(storeOptions.directory())
-        .withAdminPassword(settings.adminPassword()).withMaxDatabasesPerUser(settings.maxDatabasesPerUser());
-    if (settings.signingKeyFile() != null) {
-      identityOptions = identityOptions.withSigningKey(settings.signingKeyFile());
-    }
-    IdentityServices identity;
+    Standalone server;
     try {
-      identity = IdentityServices.start(store, identityOptions);
+      server = Standalone.open(settings);
     } catch (SyntrixException e) {
       System.err.println("syntrix: " + e.getMessage());
-      store.close();
       return 2;
     }
+    IdentityServices identity = server.identity;
     if (identity.generatedAdminPassword() != null) {
       System.out.println("Created admin user '" + identity.auth().adminUsername() + "' with password: "
           + identity.generatedAdminPassword() + "  (shown once; set SYNTRIX_ADMIN_PASSWORD to choose it)");
     }
-    Vertx vertx = Vertx.vertx();
-    GatewayOptions gatewayOptions = GatewayOptions.defaults().withHost(settings.host()).withPort(settings.port())
-        .withRateLimit(settings.rateLimitEnabled()
-            ? new GatewayOptions.RateLimit(true, settings.perMinute(), settings.authPerMinute())
-            : GatewayOptions.RateLimit.off())
-        .withAllowedOrigins(settings.allowedOrigins()).withTrustedProxies(settings.trustedProxies())
-        .withRealtime(settings.realtime());
-    InProcessStreamer streamer = InProcessStreamer.start(store.changeLog(), StreamerOptions.defaults()
-        .withCheckpoint(Checkpoint.file(storeOptions.directory().resolve("streamer.checkpoint"))));
-    GatewayServer gateway = new GatewayServer(vertx, gatewayOptions, store, identity, streamer);
-    // Databases marked for deletion lose their documents in the background.
-    vertx.setPeriodic(60_000, id -> vertx.executeBlocking(identity.databases()::purgeDeleted, false));
     int boundPort;
     try {
-      boundPort = gateway.start().await();
+      boundPort = server.start(settings);
     } catch (RuntimeException e) {
       log.error("cannot listen on {}:{}", settings.host(), settings.port(), e);
-      streamer.close();
-      store.close();
-      vertx.close().await();
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("syntrix-shutdown").unstarted(() -> {
       log.info("shutting down");
-      try {
-        gateway.shutdown(10).toCompletionStage().toCompletableFuture().join();
-      } catch (RuntimeException e) {
-        log.warn("HTTP shutdown did not complete cleanly", e);
-      }
-      streamer.close();
-      store.close();
-      vertx.close().toCompletionStage().toCompletableFuture().join();
+      server.shutdown(10);
       stopped.countDown();
     }));
     // The line scripts and tests wait for.
     System.out.println("Syntrix ready on http://" + settings.host() + ":" + boundPort + " (store at "
-        + storeOptions.directory() + ", change log at seq " + store.changeLog().lastSeq() + ")");
+        + server.storeOptions.directory() + ", change log at seq " + server.store.changeLog().lastSeq() + ")");
     System.out.flush();
     stopped.await();
     return 0;

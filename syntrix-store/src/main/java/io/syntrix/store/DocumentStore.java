@@ -73,6 +73,13 @@ public interface DocumentStore extends ReadView, AutoCloseable {
    */
   long dropDatabase(String database);
 
+  /**
+   * True while the store can commit writes: for the embedded engine, while its committer thread
+   * runs (it is the only writer, so without it every write waits forever). Cheap; readiness probes
+   * call it on event loops.
+   */
+  boolean isHealthy();
+
   /** Finishes queued writes, makes them durable and releases every resource. */
   @Override
   void close();

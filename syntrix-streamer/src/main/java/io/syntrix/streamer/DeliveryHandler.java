@@ -1,5 +1,7 @@
 package io.syntrix.streamer;
 
+import java.util.List;
+
 /**
  * What a gateway supplies to receive a stream's output.
  *
@@ -20,6 +22,15 @@ public interface DeliveryHandler {
    * {@code liveAfterSeq}; the gateway must send the client a fresh ("reset") snapshot.
    */
   default void onReset(String subscriptionId, long liveAfterSeq) {}
+
+  /**
+   * The change {@code seq} could not be processed (it failed several attempts, for
+   * {@code reason}) and was skipped; it concerned these subscriptions' database and collection, so
+   * each may have missed an event. They stay live: later changes are delivered as usual, and a
+   * resume position past {@code seq} does not bring it back. The gateway may tell the clients
+   * (e.g. send a fresh snapshot) or only log it. Called on the delivery thread, in stream order.
+   */
+  default void onChangeFailed(List<String> subscriptionIds, long seq, String reason) {}
 
   /**
    * The stream has ended for the reason given; it is the last call. Every delivery queued before

@@ -15,8 +15,11 @@ import io.syntrix.streamer.match.Subscription;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Model.</b> {@code position} is the seq of the last change fully processed: matched and its
  * deliveries queued. Matching a change and advancing {@code position} happen under one lock, the
- * <em>match lock</em>, which subscribe, unsubscribe, open and close also take. So a subscription
+ * <em>match lock</em>, which subscribe, open and close also take. So a subscription
  * registered when {@code position} is S is matched against exactly the changes after S: this is
- * its snapshot point, and the seam between replay and live delivery.
+ * its <em>live point</em>, and the seam between replay and live delivery.
  *
  * <p><b>Resume.</b> {@code subscribe} with {@code resumeAfter = R < S} registers the subscription
  * at S and, under the same lock, queues a replay marker for (R, S] on its stream before any live
@@ -42,9 +45,15 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> The puller thread ({@code syntrix-streamer-puller}) flattens each change's
  * images outside the lock, then matches and queues under it; it never blocks on a gateway. Each
  * stream has its delivery thread. The match lock is fair, so a subscribe waits for at most the
- * change being matched. Metrics: {@link StreamerMetrics}.
+ * change being matched. Unsubscribe never waits for it (gateways call it on event loops): it
+ * deactivates the subscription at once, which the delivery thread checks before every handover,
+ * and queues the removal of its registration for the next holder of the lock
+ * ({@code unlockMatch}). Metrics: {@link StreamerMetrics}.
  *
- * <p><b>Failures.</b> A full stream queue cuts that stream off (others are untouched). If the
+ * <p><b>Failures.</b> A stream queue over its item or byte budget cuts that stream off (others
+ * are untouched). A change that fails to be processed is retried and, after a few attempts,
+ * skipped: the streams with subscriptions on its collection hear
+ * {@link DeliveryHandler#onChangeFailed} and everything else goes on (see {@link Puller}). If the
  * puller falls behind retention, every stream is cut off with {@code LOG_TRUNCATED}. The position
  * is checkpointed ({@link Puller}); a restarted streamer resumes where it stopped.
  */
@@ -56,15 +65,26 @@ public final class InProcessStreamer implements Streamer {
   private final StreamerMetrics metrics;
   private final ReentrantLock lock = new ReentrantLock(true);
   private final Matcher matcher = Matcher.indexed();
-  private final HashMap<String, GatewaySession> sessions = new HashMap<>();
+  private final HashMap<String, InProcessStream> streams = new HashMap<>();
   private final Puller puller;
+  /** Registrations of unsubscribed subscriptions, left for the next holder of the match lock to remove. */
+  private final ConcurrentLinkedQueue<Registration> removals = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger liveSubscriptions = new AtomicInteger();
   private volatile long position;
-  private volatile int subscriptionCount;
+  /** Processing time minus commit time of the change at {@code position}, ms. */
+  private volatile long lagMillis;
   private volatile boolean closed;
+
+  /**
+   * For tests: sees every change just before it is matched, by the puller and by replays, and may
+   * throw to play a change that cannot be processed (there is no real one to hand: the store
+   * refuses malformed documents).
+   */
+  volatile Consumer<ChangeEvent> beforeMatch;
 
   // The change being matched: puller thread, under the match lock.
   private long matchingSeq;
-  private final List<GatewaySession> touched = new ArrayList<>();
+  private final List<InProcessStream> touched = new ArrayList<>();
   private final MatchSink stage = this::stage;
 
   private InProcessStreamer(ChangeLog changeLog, StreamerOptions options) {
@@ -72,7 +92,8 @@ public final class InProcessStreamer implements Streamer {
     this.options = options;
     long start = Puller.startPosition(changeLog, options.checkpoint());
     this.position = start;
-    this.metrics = new StreamerMetrics(options.meters(), () -> subscriptionCount, () -> position);
+    this.metrics = new StreamerMetrics(options.meters(), liveSubscriptions::get, () -> position,
+        () -> Math.max(0, changeLog.lastSeq() - position), () -> lagMillis);
     this.puller = new Puller(changeLog, options, start, new Puller.Consumer() {
       @Override
       public void accept(ChangeEvent change) {
@@ -83,6 +104,11 @@ public final class InProcessStreamer implements Streamer {
       public void truncated(long lostAfter, long firstRetained) {
         skipTruncated(lostAfter, firstRetained);
       }
+
+      @Override
+      public void failed(ChangeEvent change, RuntimeException error) {
+        skipFailed(change, error);
+      }
     });
   }
 
@@ -91,6 +117,11 @@ public final class InProcessStreamer implements Streamer {
     InProcessStreamer streamer = new InProcessStreamer(changeLog, options);
     streamer.puller.start();
     return streamer;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return !closed && puller.isRunning();
   }
 
   /** The seq of the last change fully processed (matched and queued). */
@@ -110,130 +141,188 @@ public final class InProcessStreamer implements Streamer {
     return metrics;
   }
 
+  /** For tests: runs {@code action} holding the match lock, as a slow matcher or subscribe would. */
+  void underMatchLock(Runnable action) {
+    lockMatch();
+    try {
+      action.run();
+    } finally {
+      unlockMatch();
+    }
+  }
+
+  /** For tests: registrations in the matcher, which trail unsubscribes until the lock is next free. */
+  int registrations() {
+    lock.lock(); // without draining first: tests see what the last holder left
+    try {
+      return matcher.size();
+    } finally {
+      unlockMatch();
+    }
+  }
+
   @Override
   public Stream open(String gatewayId, DeliveryHandler handler) {
     InvalidInputException.check(gatewayId != null && !gatewayId.isEmpty(), "gateway id is empty");
-    GatewaySession session;
-    lock.lock();
+    InProcessStream stream;
+    lockMatch();
     try {
       if (closed) {
         throw new StreamerException(ErrorCode.UNAVAILABLE, "the streamer is closed");
       }
-      GatewaySession old = sessions.get(gatewayId);
+      InProcessStream old = streams.get(gatewayId);
       if (old != null) {
         cutOff(old, CutOff.Reason.REPLACED, position);
       }
-      session = new GatewaySession(this, gatewayId, handler, options.queueCapacity());
-      sessions.put(gatewayId, session);
-      session.depthGauge = metrics.queueDepth(session); // after the old stream's gauge left
+      stream = new InProcessStream(this, gatewayId, handler, options.queueCapacity(), options.queueBytes());
+      streams.put(gatewayId, stream);
+      stream.gauges = metrics.queueGauges(stream); // after the old stream's gauges left
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
-    session.start();
-    return session;
+    stream.start();
+    return stream;
   }
 
-  SubscribeResult subscribe(GatewaySession session, SubscribeRequest request) {
+  SubscribeResult subscribe(InProcessStream stream, SubscribeRequest request) {
     CompiledSubscription compiled = CompiledSubscription.compile(new Subscription(request.subscriptionId(),
-        session.gatewayId(), request.database(), request.collection(), request.filters()));
-    lock.lock();
+        stream.gatewayId(), request.database(), request.collection(), request.filters()));
+    lockMatch();
     try {
-      if (session.state() != GatewaySession.State.OPEN) {
-        throw StreamerException.streamClosed(session.gatewayId(),
-            session.state().name().toLowerCase(java.util.Locale.ROOT));
+      if (stream.state() != InProcessStream.State.OPEN) {
+        throw StreamerException.streamClosed(stream.gatewayId(),
+            stream.state().name().toLowerCase(java.util.Locale.ROOT));
       }
-      long snapshot = position;
-      long skipThrough = snapshot;
+      long livePoint = position;
+      long skipThrough = livePoint;
       long replayFrom = -1;
       SubscribeResult.Resume resume = SubscribeResult.Resume.NONE;
       if (request.resumes()) {
         long after = request.resumeAfter();
-        if (after >= snapshot) {
+        if (after >= livePoint) {
           skipThrough = after;
           resume = SubscribeResult.Resume.UP_TO_DATE;
         } else if (after + 1 < changeLog.firstSeq()) {
           resume = SubscribeResult.Resume.RESET;
+          metrics.resets.increment();
         } else {
           replayFrom = after;
           resume = SubscribeResult.Resume.REPLAY;
         }
       }
-      remove(session.subscriptions.remove(request.subscriptionId()));
-      SessionSubscription s = new SessionSubscription(request.subscriptionId(), session, compiled, snapshot,
+      StreamSubscription s = new StreamSubscription(request.subscriptionId(), stream, compiled, livePoint,
           skipThrough, replayFrom);
-      s.registration = matcher.add(compiled, s);
-      session.subscriptions.put(s.id, s);
-      subscriptionCount = matcher.size();
+      s.registration = matcher.add(compiled, s); // before it is published: an unsubscribe may take it at once
+      liveSubscriptions.incrementAndGet();
+      // One atomic swap, so a concurrent unsubscribe of this id finds the old or the new one, never neither.
+      StreamSubscription replaced = stream.subscriptions.put(s.id, s);
+      if (replaced != null) {
+        replaced.active = false;
+        unregister(replaced);
+      }
       if (replayFrom >= 0) {
-        session.enqueue(new QueueItem.Replay(s, replayFrom, snapshot));
+        stream.enqueue(new QueueItem.Replay(s, replayFrom, livePoint));
       }
       return new SubscribeResult(s.id, skipThrough, resume);
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
   }
 
-  boolean unsubscribe(GatewaySession session, String subscriptionId) {
-    lock.lock();
-    try {
-      if (session.state() != GatewaySession.State.OPEN) {
-        return false;
+  /**
+   * Never waits for the match lock: event loops call this. Deactivating the subscription is what
+   * stops its deliveries (the delivery thread checks it before every handover); its matcher
+   * registration is removed by whoever holds the lock next ({@code unlockMatch}), or here if the
+   * lock is free.
+   */
+  boolean unsubscribe(InProcessStream stream, String subscriptionId) {
+    if (stream.state() != InProcessStream.State.OPEN) {
+      return false;
+    }
+    StreamSubscription s = stream.subscriptions.remove(subscriptionId);
+    if (s == null) {
+      return false;
+    }
+    s.active = false;
+    if (s.claimUnregistration()) {
+      liveSubscriptions.decrementAndGet();
+      removals.add(s.registration);
+      if (lock.tryLock()) { // barges past waiters, but never blocks
+        unlockMatch();
       }
-      SessionSubscription s = session.subscriptions.remove(subscriptionId);
-      remove(s);
-      subscriptionCount = matcher.size();
-      return s != null;
-    } finally {
+    }
+    return true;
+  }
+
+  /** Takes one subscription out of the matcher, unless another path already did. Under the match lock. */
+  private void unregister(StreamSubscription s) {
+    if (s.claimUnregistration()) {
+      matcher.remove(s.registration);
+      liveSubscriptions.decrementAndGet();
+    }
+  }
+
+  /** Takes the match lock; then the matcher holds no registration unsubscribed before. */
+  private void lockMatch() {
+    lock.lock();
+    drainRemovals();
+  }
+
+  /**
+   * Releases the match lock after removing the registrations unsubscribed meanwhile. An unsubscribe
+   * that queues a removal while the lock is held and then fails its {@code tryLock} did so before
+   * this unlock, so the check after it sees the removal: none is left behind.
+   */
+  private void unlockMatch() {
+    drainRemovals();
+    lock.unlock();
+    while (!removals.isEmpty() && lock.tryLock()) {
+      drainRemovals();
       lock.unlock();
     }
   }
 
-  /** Deactivates and unregisters one subscription (null: nothing). Under the match lock. */
-  private void remove(SessionSubscription s) {
-    if (s != null) {
-      s.active = false;
-      matcher.remove(s.registration);
+  private void drainRemovals() {
+    Registration r;
+    while ((r = removals.poll()) != null) {
+      matcher.remove(r);
     }
   }
 
   /** The gateway closed its stream: its subscriptions go, nothing more is delivered. */
-  void closeSession(GatewaySession session) {
-    lock.lock();
+  void closeStream(InProcessStream stream) {
+    lockMatch();
     try {
-      boolean wasOpen = session.transition(GatewaySession.State.OPEN, GatewaySession.State.CLOSED);
-      if (!wasOpen) {
-        session.transition(GatewaySession.State.CUT_OFF, GatewaySession.State.CLOSED);
+      if (!stream.transition(InProcessStream.State.OPEN, InProcessStream.State.CLOSED)) {
+        stream.transition(InProcessStream.State.CUT_OFF, InProcessStream.State.CLOSED);
       }
-      for (SessionSubscription s : session.subscriptions.values()) {
+      for (StreamSubscription s : stream.subscriptions.values()) {
         s.active = false;
-        if (wasOpen) {
-          matcher.remove(s.registration);
-        }
+        unregister(s); // a no-op for those a cut-off already took out
       }
-      forget(session);
-      subscriptionCount = matcher.size();
+      forget(stream);
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
   }
 
   /** Drops a stream from the gateway table (if still the gateway's current one) and its gauge. Match lock. */
-  private void forget(GatewaySession session) {
-    if (sessions.remove(session.gatewayId(), session)) {
-      metrics.remove(session.depthGauge);
+  private void forget(InProcessStream stream) {
+    if (streams.remove(stream.gatewayId(), stream)) {
+      metrics.remove(stream.gauges);
     }
   }
 
   /** The stream's handler threw: take it out of matching (its delivery thread signals the cut-off). */
-  void cutOffFailedSession(GatewaySession session) {
-    lock.lock();
+  void cutOffFailedStream(InProcessStream stream) {
+    lockMatch();
     try {
-      if (session.transition(GatewaySession.State.OPEN, GatewaySession.State.CUT_OFF)) {
-        unregisterAll(session);
+      if (stream.transition(InProcessStream.State.OPEN, InProcessStream.State.CUT_OFF)) {
+        unregisterAll(stream);
         metrics.cutOff(CutOff.Reason.HANDLER_FAILED);
       }
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
   }
 
@@ -242,20 +331,20 @@ public final class InProcessStreamer implements Streamer {
    * is queued. {@code through}: every change up to it has been processed for this stream. Under the
    * match lock.
    */
-  private void cutOff(GatewaySession session, CutOff.Reason reason, long through) {
-    if (session.transition(GatewaySession.State.OPEN, GatewaySession.State.CUT_OFF)) {
-      unregisterAll(session);
-      session.enqueue(new QueueItem.End(reason, through));
+  private void cutOff(InProcessStream stream, CutOff.Reason reason, long through) {
+    if (stream.transition(InProcessStream.State.OPEN, InProcessStream.State.CUT_OFF)) {
+      unregisterAll(stream);
+      stream.enqueue(new QueueItem.End(reason, through));
       metrics.cutOff(reason);
     }
   }
 
-  private void unregisterAll(GatewaySession session) {
-    for (SessionSubscription s : session.subscriptions.values()) {
-      matcher.remove(s.registration);
+  /** Takes a stream's subscriptions out of matching but leaves them active: what is queued still goes out. */
+  private void unregisterAll(InProcessStream stream) {
+    for (StreamSubscription s : stream.subscriptions.values()) {
+      unregister(s);
     }
-    forget(session);
-    subscriptionCount = matcher.size();
+    forget(stream);
   }
 
   // ---- puller thread ----
@@ -267,35 +356,44 @@ public final class InProcessStreamer implements Streamer {
     MapValue after = flat(change.liveAfter());
     String collection = Event.collectionOf(change);
     int matched = 0;
-    lock.lock();
+    lockMatch();
     try {
       matchingSeq = change.seq();
-      matcher.match(change.database(), collection, before, after, stage);
+      try {
+        inspect(change);
+        matcher.match(change.database(), collection, before, after, stage);
+      } catch (RuntimeException e) {
+        discardStaged(); // nothing of this change is queued yet, so the puller can retry it cleanly
+        throw e;
+      }
+      // Nothing below fails short of the JVM, so no change is ever half queued.
       if (!touched.isEmpty()) {
         Event event = Event.of(change, collection);
-        for (GatewaySession session : touched) {
-          int n = session.stagedCount();
-          if (session.offerStaged(event)) {
+        long eventBytes = EventSize.of(event);
+        for (InProcessStream stream : touched) {
+          int n = stream.stagedCount();
+          if (stream.offerStaged(event, eventBytes)) {
             matched += n;
           } else {
-            log.warn("gateway {} fell {} deliveries behind; cutting its stream off", session.gatewayId(),
-                options.queueCapacity());
-            cutOff(session, CutOff.Reason.SLOW_CONSUMER, change.seq() - 1);
+            log.warn("gateway {} fell behind at seq {}: {}; cutting its stream off", stream.gatewayId(),
+                change.seq(), stream.budgetReport());
+            cutOff(stream, CutOff.Reason.SLOW_CONSUMER, change.seq() - 1);
           }
         }
         touched.clear();
       }
       position = change.seq();
+      lagMillis = Math.max(0, System.currentTimeMillis() - change.timestamp());
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
     metrics.recordMatch(System.nanoTime() - started, matched);
   }
 
   private void stage(Registration registration, Op op) {
-    SessionSubscription s = (SessionSubscription) registration.attachment();
-    if (matchingSeq > s.skipThrough && s.session.stage(s, op)) {
-      touched.add(s.session);
+    StreamSubscription s = (StreamSubscription) registration.attachment();
+    if (matchingSeq > s.skipThrough && s.active && s.stream.stage(s, op)) {
+      touched.add(s.stream);
     }
   }
 
@@ -303,16 +401,73 @@ public final class InProcessStreamer implements Streamer {
     return d == null ? null : d.toFlat();
   }
 
+  void inspect(ChangeEvent change) {
+    var hook = beforeMatch;
+    if (hook != null) {
+      hook.accept(change);
+    }
+  }
+
+  private void discardStaged() {
+    for (InProcessStream stream : touched) {
+      stream.discardStaged();
+    }
+    touched.clear();
+  }
+
+  /**
+   * The puller gave up on a change: every stream with a live subscription on its database and
+   * collection (that had not resumed past it) hears which of them may have missed it, in stream
+   * order; the position moves past it.
+   */
+  private void skipFailed(ChangeEvent change, RuntimeException error) {
+    String reason = reasonOf(error);
+    long seq = change.seq();
+    String collection = collectionOrNull(change);
+    lockMatch();
+    try {
+      discardStaged();
+      for (InProcessStream stream : streams.values()) {
+        List<StreamSubscription> concerned = new ArrayList<>();
+        for (StreamSubscription s : stream.subscriptions.values()) {
+          if (s.active && seq > s.skipThrough && s.concernedBy(change.database(), collection)) {
+            concerned.add(s);
+          }
+        }
+        if (!concerned.isEmpty()) {
+          stream.enqueue(new QueueItem.ChangeFailed(seq, concerned.toArray(StreamSubscription[]::new), reason));
+        }
+      }
+      position = seq;
+    } finally {
+      unlockMatch();
+    }
+    metrics.changesFailed.increment();
+  }
+
+  static String reasonOf(RuntimeException error) {
+    return error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+  }
+
+  /** The change's collection, or null if even that cannot be told (then its whole database is concerned). */
+  static String collectionOrNull(ChangeEvent change) {
+    try {
+      return Event.collectionOf(change);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   /** The puller lost changes to retention: every stream has missed them and is cut off. */
   private void skipTruncated(long lostAfter, long firstRetained) {
-    lock.lock();
+    lockMatch();
     try {
-      for (GatewaySession session : List.copyOf(sessions.values())) {
-        cutOff(session, CutOff.Reason.LOG_TRUNCATED, lostAfter);
+      for (InProcessStream stream : List.copyOf(streams.values())) {
+        cutOff(stream, CutOff.Reason.LOG_TRUNCATED, lostAfter);
       }
       position = firstRetained - 1;
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
   }
 
@@ -322,29 +477,29 @@ public final class InProcessStreamer implements Streamer {
    */
   @Override
   public void close() {
-    List<GatewaySession> open;
-    lock.lock();
+    List<InProcessStream> open;
+    lockMatch();
     try {
       if (closed) {
         return;
       }
       closed = true;
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
     puller.close();
-    lock.lock();
+    lockMatch();
     try {
-      open = List.copyOf(sessions.values());
-      for (GatewaySession session : open) {
-        cutOff(session, CutOff.Reason.SHUTDOWN, position);
+      open = List.copyOf(streams.values());
+      for (InProcessStream stream : open) {
+        cutOff(stream, CutOff.Reason.SHUTDOWN, position);
       }
     } finally {
-      lock.unlock();
+      unlockMatch();
     }
-    for (GatewaySession session : open) {
-      if (!session.join(5, TimeUnit.SECONDS)) {
-        log.warn("{} did not finish its deliveries within 5 s of shutdown", session);
+    for (InProcessStream stream : open) {
+      if (!stream.join(5, TimeUnit.SECONDS)) {
+        log.warn("{} did not finish its deliveries within 5 s of shutdown", stream);
       }
     }
     metrics.close();

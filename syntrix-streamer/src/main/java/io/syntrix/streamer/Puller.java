@@ -20,8 +20,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Failures.</b> If retention purged entries the puller still needed (it fell more than the
  * retention period behind), the consumer hears {@code truncated} and the puller skips to the
- * oldest retained entry. Any other failure of a read or of the consumer is logged and the same
- * change is retried after a pause: a change is never skipped.
+ * oldest retained entry. A failed read is logged and retried after {@code retryPause}, for as long
+ * as it fails (there is no change to blame yet). A change the consumer fails on is retried after
+ * the same pause, up to {@link #ATTEMPTS} attempts in all; then the consumer hears {@code failed}
+ * and the puller moves past it. One change that can never be processed therefore costs realtime a
+ * few seconds once, instead of halting every stream for good; the consumer tells the subscribers
+ * it may have concerned.
  *
  * <p><b>Restarts.</b> Starting from the recorded position, every change after it is handed over
  * again. Changes between the last recorded position and a crash are therefore handed over twice
@@ -33,7 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Puller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Puller.class);
-  private static final long RETRY_PAUSE_MS = 1_000;
+  /** Attempts at one change before it is given up (the first and two retries). */
+  static final int ATTEMPTS = 3;
 
   /** Receives the changes, on the puller thread. */
   interface Consumer {
@@ -41,6 +46,12 @@ final class Puller implements AutoCloseable {
 
     /** Changes after {@code position} up to {@code firstRetained - 1} are gone; the puller continues after them. */
     void truncated(long position, long firstRetained);
+
+    /**
+     * {@code accept} failed {@link #ATTEMPTS} times on {@code change} (the last failure is
+     * {@code error}); the puller moves past it when this returns.
+     */
+    void failed(ChangeEvent change, RuntimeException error);
   }
 
   private final ChangeLog changeLog;
@@ -89,6 +100,11 @@ final class Puller implements AutoCloseable {
     return position;
   }
 
+  /** False before start, once stopping, or if the thread died (an {@link Error} escaped the loop). */
+  boolean isRunning() {
+    return !stopping && thread.isAlive();
+  }
+
   private void run() {
     log.info("puller started after seq {}", position);
     recordedAtNanos = System.nanoTime();
@@ -105,7 +121,7 @@ final class Puller implements AutoCloseable {
         consumer.truncated(position, e.firstRetainedSeq());
         position = e.firstRetainedSeq() - 1;
       } catch (RuntimeException e) {
-        log.error("puller failed after seq {}; retrying in {} ms", position, RETRY_PAUSE_MS, e);
+        log.error("puller failed after seq {}; retrying in {} ms", position, options.retryPause().toMillis(), e);
         pause();
       }
     }
@@ -125,13 +141,38 @@ final class Puller implements AutoCloseable {
       if (change.seq() != position + 1) {
         throw new IllegalStateException("change log skipped from seq " + position + " to " + change.seq());
       }
-      consumer.accept(change);
+      if (!hand(change)) {
+        return;
+      }
       position = change.seq();
       if (stopping) {
         return;
       }
     }
     record(false);
+  }
+
+  /** Hands one change over, retrying and at last giving it up (see the class comment); false if stopping first. */
+  private boolean hand(ChangeEvent change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        consumer.accept(change);
+        return true;
+      } catch (RuntimeException e) {
+        if (attempt == ATTEMPTS) {
+          log.error("change {} ({} {}) failed {} times; skipping it", change.seq(), change.database(),
+              change.path().value(), ATTEMPTS, e);
+          consumer.failed(change, e);
+          return true;
+        }
+        log.warn("change {} ({} {}) failed (attempt {} of {}); retrying in {} ms", change.seq(), change.database(),
+            change.path().value(), attempt, ATTEMPTS, options.retryPause().toMillis(), e);
+        pause();
+        if (stopping) {
+          return false;
+        }
+      }
+    }
   }
 
   /** Records the position if it moved and the interval passed (or {@code now}); failures are retried later. */
@@ -151,7 +192,7 @@ final class Puller implements AutoCloseable {
 
   private void pause() {
     try {
-      Thread.sleep(RETRY_PAUSE_MS);
+      Thread.sleep(options.retryPause());
     } catch (InterruptedException e) {
       // stopping, or spurious: the loop decides
     }

@@ -1,6 +1,5 @@
 package io.syntrix.streamer;
 
-import io.micrometer.core.instrument.Counter;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.ChangeEvent.Op;
 import io.syntrix.model.Document;
@@ -11,6 +10,9 @@ import io.syntrix.streamer.match.Matcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replays the change log for resuming subscriptions, on their stream's delivery thread.
@@ -24,16 +26,20 @@ import java.util.function.BooleanSupplier;
  * the gateway time, never queue capacity.
  */
 final class Replayer {
+  private static final Logger log = LoggerFactory.getLogger(Replayer.class);
   private final ChangeLog changeLog;
   private final int readBatch;
   private final DeliveryHandler handler;
-  private final Counter deliveries;
+  private final StreamerMetrics metrics;
+  private final Consumer<ChangeEvent> inspect;
 
-  Replayer(ChangeLog changeLog, int readBatch, DeliveryHandler handler, Counter deliveries) {
+  Replayer(ChangeLog changeLog, int readBatch, DeliveryHandler handler, StreamerMetrics metrics,
+           Consumer<ChangeEvent> inspect) {
     this.changeLog = changeLog;
     this.readBatch = readBatch;
-    this.deliveries = deliveries;
+    this.metrics = metrics;
     this.handler = handler;
+    this.inspect = inspect;
   }
 
   /** Replays the group; returns early when {@code stop} says so. Handler exceptions propagate. */
@@ -48,15 +54,19 @@ final class Replayer {
         to = Math.max(to, r.throughSeq());
       }
     }
+    metrics.replayStarted();
     try {
       replay(group, matcher, from, to, stop);
     } catch (ChangeLogTruncatedException e) {
       for (QueueItem.Replay r : group) {
-        SessionSubscription s = r.subscription();
+        StreamSubscription s = r.subscription();
         if (s.active && s.replayedThrough < r.throughSeq()) {
+          metrics.resets.increment();
           handler.onReset(s.id, s.liveAfter);
         }
       }
+    } finally {
+      metrics.replayEnded();
     }
     for (QueueItem.Replay r : group) {
       r.subscription().replayDone = true;
@@ -74,21 +84,31 @@ final class Replayer {
       }
       for (ChangeEvent change : batch) {
         long seq = change.seq();
-        String collection = Event.collectionOf(change);
-        matcher.match(change.database(), collection, flat(change.before()), flat(change.liveAfter()), (reg, op) -> {
-          QueueItem.Replay r = (QueueItem.Replay) reg.attachment();
-          if (seq > r.afterSeq() && seq <= r.throughSeq() && r.subscription().active) {
-            hits.add(r);
-            ops.add(op);
-          }
-        });
+        String collection;
+        try {
+          collection = Event.collectionOf(change);
+          inspect.accept(change);
+          matcher.match(change.database(), collection, flat(change.before()), flat(change.liveAfter()), (reg, op) -> {
+            QueueItem.Replay r = (QueueItem.Replay) reg.attachment();
+            if (seq > r.afterSeq() && seq <= r.throughSeq() && r.subscription().active) {
+              hits.add(r);
+              ops.add(op);
+            }
+          });
+        } catch (RuntimeException e) {
+          hits.clear();
+          ops.clear();
+          changeFailed(group, change, e);
+          position = seq;
+          continue;
+        }
         if (!hits.isEmpty()) {
           List<String> ids = new ArrayList<>(hits.size());
           for (QueueItem.Replay r : hits) {
             ids.add(r.subscription().id);
           }
           handler.onDelivery(new EventDelivery(ids, ops, Event.of(change, collection)));
-          deliveries.increment();
+          metrics.replayDeliveries.increment();
           for (QueueItem.Replay r : hits) {
             r.subscription().replayedThrough = seq;
           }
@@ -98,9 +118,31 @@ final class Replayer {
         position = seq;
       }
       for (QueueItem.Replay r : group) { // everything up to position is delivered
-        SessionSubscription s = r.subscription();
+        StreamSubscription s = r.subscription();
         s.replayedThrough = Math.max(s.replayedThrough, Math.min(position, r.throughSeq()));
       }
+    }
+  }
+
+  /**
+   * A change that cannot be processed is skipped here as the puller skips it, without its retries
+   * (they would hold up the gateway's delivery thread, and the puller already tried): the
+   * replaying subscriptions it could concern hear {@link DeliveryHandler#onChangeFailed}.
+   */
+  private void changeFailed(List<QueueItem.Replay> group, ChangeEvent change, RuntimeException error) {
+    long seq = change.seq();
+    log.warn("replay skips change {} ({} {}): it cannot be processed", seq, change.database(), change.path().value(),
+        error);
+    String collection = InProcessStreamer.collectionOrNull(change);
+    List<String> ids = new ArrayList<>();
+    for (QueueItem.Replay r : group) {
+      StreamSubscription s = r.subscription();
+      if (s.active && seq > r.afterSeq() && seq <= r.throughSeq() && s.concernedBy(change.database(), collection)) {
+        ids.add(s.id);
+      }
+    }
+    if (!ids.isEmpty()) {
+      handler.onChangeFailed(List.copyOf(ids), seq, InProcessStreamer.reasonOf(error));
     }
   }
 

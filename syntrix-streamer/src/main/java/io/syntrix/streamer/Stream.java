@@ -25,7 +25,8 @@ public interface Stream extends AutoCloseable {
 
   /**
    * Removes a subscription: no delivery handed to the handler after this returns mentions it
-   * (one already being handed over may). Returns false if it was not registered.
+   * (one already being handed over may). Returns false if it was not registered. Never blocks, so
+   * it may be called on an event loop.
    */
   boolean unsubscribe(String subscriptionId);
 

@@ -16,6 +16,12 @@ public interface Streamer extends AutoCloseable {
    */
   Stream open(String gatewayId, DeliveryHandler handler);
 
+  /**
+   * True while the streamer matches changes: started, not closed, and its puller running (for
+   * readiness probes; cheap, never blocks).
+   */
+  boolean isRunning();
+
   /** Stops matching and cuts off every open stream with {@link CutOff.Reason#SHUTDOWN}. */
   @Override
   void close();

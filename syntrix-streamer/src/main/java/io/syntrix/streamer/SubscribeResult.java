@@ -3,7 +3,7 @@ package io.syntrix.streamer;
 /**
  * The outcome of {@link Stream#subscribe}.
  *
- * @param liveAfterSeq the snapshot point S: every matching change with seq &gt; S is delivered
+ * @param liveAfterSeq the live point S: every matching change with seq &gt; S is delivered
  *                     live, in order, and none with seq &le; S is delivered live (for
  *                     {@code UP_TO_DATE}, S is the request's resumeAfter). A resumed
  *                     subscription's replay covers (resumeAfter, S] before the live deliveries.

@@ -152,7 +152,7 @@ class ExactlyOnceTest extends StreamerTestSupport {
     assertThat(checked).isGreaterThan(30);
   }
 
-  /** The state as of the snapshot point, plus the deliveries after it, is the store's final state. */
+  /** The state as of the live point, plus the deliveries after it, is the store's final state. */
   void assertSnapshotPlusEventsIsTheFinalState(List<ChangeEvent> log, Sub s, List<RecordingHandler.Hit> got,
                                                long seed) {
     DocumentPredicate p = DocumentPredicate.compile(s.filters());
@@ -228,7 +228,7 @@ class ExactlyOnceTest extends StreamerTestSupport {
           assertThat(r.resume()).isIn(SubscribeResult.Resume.REPLAY, SubscribeResult.Resume.UP_TO_DATE);
           aligned.add(new Aligned(id, filters, view, snapshot.seq()));
         }
-      } else { // (b) subscribe first, then a snapshot at or after the snapshot point
+      } else { // (b) subscribe first, then a snapshot at or after the live point
         SubscribeResult r = stream.subscribe(SubscribeRequest.live(id, DB, ROOMS, filters));
         try (ReadSnapshot snapshot = store.snapshot()) {
           assertThat(snapshot.seq()).isGreaterThanOrEqualTo(r.liveAfterSeq());
@@ -392,6 +392,67 @@ class ExactlyOnceTest extends StreamerTestSupport {
     assertThat(fast.hits("all")).containsExactlyElementsOf(all);
   }
 
+  /**
+   * D12: the queue is bounded in bytes too. A gateway blocked on a few large documents is cut off
+   * by the byte budget while its item budget (10,000) is nowhere near; a fast gateway on the same
+   * changes is not; the resume position is exact.
+   */
+  @Test
+  void aGatewayBehindOnFewLargeDocumentsIsCutOffByTheByteBudgetAndResumesExactly() throws Exception {
+    openStore();
+    startStreamer(defaults().withQueueBytes(1L << 20));
+    RecordingHandler slow = new RecordingHandler();
+    slow.gate = new CountDownLatch(1);
+    RecordingHandler fast = new RecordingHandler();
+    Stream slowStream = streamer.open("slow", slow);
+    Stream fastStream = streamer.open("fast", fast);
+    slowStream.subscribe(SubscribeRequest.live("all", DB, ROOMS, List.of()));
+    fastStream.subscribe(SubscribeRequest.live("all", DB, ROOMS, List.of()));
+    long start = streamer.position();
+    String large = "x".repeat(100_000);
+    int written = 0;
+    for (; written < 4; written++) {
+      put("big" + written, "{\"text\":\"" + large + written + "\"}");
+    }
+    int four = written;
+    await().atMost(WAIT).until(() -> fast.deliveries.size() == four);
+    assertThat(meters.get("syntrix.streamer.queue.bytes").tag("gateway", "slow").gauge().value())
+        .as("four 100 kB documents, one of them held by the blocked handler").isBetween(400_000.0, 600_000.0);
+    assertThat(meters.get("syntrix.streamer.queue.depth").tag("gateway", "slow").gauge().value()).isEqualTo(3);
+    while (slowStream.isOpen() && written < 30) {
+      put("big" + written, "{\"text\":\"" + large + written + "\"}");
+      written++;
+      int target = written;
+      await().atMost(WAIT).until(() -> fast.deliveries.size() == target);
+    }
+    assertThat(slowStream.isOpen()).as("cut off by about 1 MiB of 100 kB documents").isFalse();
+    assertThat(written).isBetween(10, 12);
+    assertThat(meters.get("syntrix.streamer.cutoffs").tag("reason", "slow_consumer").counter().count()).isEqualTo(1);
+    for (int i = 0; i < 5; i++, written++) { // more for the fast gateway, and for the slow one's replay
+      put("small" + i, "{\"n\":" + i + "}");
+    }
+    int total = written;
+    await().atMost(WAIT).until(() -> fast.deliveries.size() == total);
+    assertThat(fastStream.isOpen()).isTrue();
+
+    slow.gate.countDown();
+    CutOff cutOff = slow.cutOff.get(10, TimeUnit.SECONDS);
+    assertThat(cutOff.reason()).isEqualTo(CutOff.Reason.SLOW_CONSUMER);
+    assertThat(slow.deliveries.size()).as("everything queued is handed over").isBetween(9, 11);
+    long resumeAfter = cutOff.resumeAfter().get("all");
+    assertThat(resumeAfter).isEqualTo(slow.deliveries.getLast().seq());
+
+    RecordingHandler again = new RecordingHandler();
+    streamer.open("slow", again)
+        .subscribe(SubscribeRequest.live("all", DB, ROOMS, List.of()).withResumeAfter(resumeAfter));
+    await().atMost(WAIT).until(() -> slow.deliveries.size() + again.deliveries.size() == total);
+    List<RecordingHandler.Hit> all = new ArrayList<>(slow.hits("all"));
+    all.addAll(again.hits("all"));
+    List<ChangeEvent> log = store.changeLog().read(0, Integer.MAX_VALUE);
+    assertThat(all).containsExactlyElementsOf(Oracle.expected(log, "all", DB, ROOMS, List.of(), start));
+    assertThat(fast.hits("all")).containsExactlyElementsOf(all);
+  }
+
   @Test
   void resumingPastRetentionAsksForAReset() {
     AtomicBoolean future = new AtomicBoolean();
@@ -426,6 +487,7 @@ class ExactlyOnceTest extends StreamerTestSupport {
     SubscribeResult r = stream.subscribe(SubscribeRequest.live("all", DB, ROOMS, List.of()).withResumeAfter(10));
     assertThat(r.resume()).isEqualTo(SubscribeResult.Resume.RESET);
     assertThat(r.liveAfterSeq()).isEqualTo(30);
+    assertThat(meters.get("syntrix.streamer.resets").counter().count()).isEqualTo(1);
     store.write(new Write.Replace(DB, DocumentPath.of(ROOMS + "/x"), json("{}"), List.of()));
     await().atMost(WAIT).until(() -> handler.deliveries.size() == 1);
     assertThat(handler.deliveries.getFirst().seq()).isEqualTo(31);

@@ -2,6 +2,7 @@ package io.syntrix.streamer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +12,7 @@ import io.syntrix.model.StringValue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +70,7 @@ class InProcessStreamerTest extends StreamerTestSupport {
   }
 
   @Test
-  void liveDeliveryStartsAfterTheSnapshotPoint() {
+  void liveDeliveryStartsAfterTheLivePoint() {
     long before = put("d1", "{\"room\":\"a\"}");
     await().atMost(WAIT).until(() -> streamer.position() == before);
     RecordingHandler h = new RecordingHandler();
@@ -98,6 +100,102 @@ class InProcessStreamerTest extends StreamerTestSupport {
     await().atMost(WAIT).until(() -> streamer.position() == s4);
     assertThat(h.hits("A")).extracting(RecordingHandler.Hit::seq).containsExactly(s1, s3);
     assertThat(meters.get("syntrix.streamer.subscriptions").gauge().value()).isZero();
+  }
+
+  /**
+   * Gateways unsubscribe on event loops, which must never block: an unsubscribe returns while
+   * another thread holds the match lock, and no delivery after it mentions the subscription.
+   */
+  @Test
+  void unsubscribeReturnsAtOnceWhileTheMatchLockIsHeldAndTakesEffectForDelivery() throws Exception {
+    RecordingHandler h = new RecordingHandler();
+    Stream gw = streamer.open("gw", h);
+    subscribe(gw, "A", "[]");
+    subscribe(gw, "B", "[]");
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder = Thread.ofPlatform().name("test-match-lock-holder").start(() -> streamer.underMatchLock(() -> {
+      held.countDown();
+      awaitQuietly(release);
+    }));
+    long s1;
+    try {
+      held.await();
+      s1 = put("d1", "{}"); // the puller now waits for the lock with this change
+      boolean removed = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> gw.unsubscribe("A"),
+          "unsubscribe waited for the match lock");
+      assertThat(removed).isTrue();
+      assertThat(gw.unsubscribe("A")).isFalse();
+      assertThat(meters.get("syntrix.streamer.subscriptions").gauge().value()).isEqualTo(1);
+    } finally {
+      release.countDown();
+    }
+    holder.join();
+    await().atMost(WAIT).until(() -> streamer.position() == s1 && h.deliveries.size() == 1);
+    assertThat(h.deliveries.getFirst().subscriptionIds()).containsExactly("B");
+    assertThat(streamer.registrations()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnsubscribeQueuedBehindTheLockIsUnregisteredWhenTheHolderLetsGo() throws Exception {
+    Stream gw = streamer.open("gw", new RecordingHandler());
+    subscribe(gw, "A", "[]");
+    subscribe(gw, "B", "[]");
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder = Thread.ofPlatform().start(() -> streamer.underMatchLock(() -> {
+      held.countDown();
+      awaitQuietly(release);
+    }));
+    try {
+      held.await();
+      assertThat(assertTimeoutPreemptively(Duration.ofSeconds(2), () -> gw.unsubscribe("A"))).isTrue();
+    } finally {
+      release.countDown();
+    }
+    holder.join();
+    assertThat(streamer.registrations()).as("no change came; the lock holder removed it on its way out").isEqualTo(1);
+  }
+
+  /** Replacing subscribes and unsubscribes of the same ids race; the gauge and the matcher end exact. */
+  @Test
+  void racingReplacementsAndUnsubscribesLeaveTheGaugeAndTheMatcherExact() throws Exception {
+    RecordingHandler h = new RecordingHandler();
+    InProcessStream gw = (InProcessStream) streamer.open("gw", h);
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      java.util.Random random = new java.util.Random(t);
+      threads.add(Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < 2_000; i++) {
+          String id = "s" + random.nextInt(10);
+          if (random.nextBoolean()) {
+            subscribe(gw, id, "[]");
+          } else {
+            gw.unsubscribe(id);
+          }
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    int live = gw.subscriptions.size();
+    assertThat(meters.get("syntrix.streamer.subscriptions").gauge().value()).isEqualTo(live);
+    assertThat(streamer.registrations()).isEqualTo(live);
+    long s1 = put("d1", "{}");
+    await().atMost(WAIT).until(() -> streamer.position() == s1);
+    if (live > 0) {
+      await().atMost(WAIT).until(() -> h.deliveries.size() == 1);
+      assertThat(h.deliveries.getFirst().subscriptionIds()).containsExactlyInAnyOrderElementsOf(gw.subscriptions.keySet());
+    }
+  }
+
+  static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
@@ -172,6 +270,91 @@ class InProcessStreamerTest extends StreamerTestSupport {
   }
 
   @Test
+  void lagAndReplayGaugesShowAStalledPullerAndARunningReplay() throws Exception {
+    long s1 = put("d1", "{\"x\":1}");
+    await().atMost(WAIT).until(() -> streamer.position() == s1);
+    assertThat(meters.get("syntrix.streamer.lag.seqs").gauge().value()).isZero();
+    assertThat(meters.get("syntrix.streamer.lag.ms").gauge().value()).isBetween(0.0, 10_000.0);
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder = Thread.ofPlatform().start(() -> streamer.underMatchLock(() -> {
+      held.countDown();
+      awaitQuietly(release);
+    }));
+    try {
+      held.await();
+      put("d2", "{}");
+      put("d3", "{}");
+      put("d4", "{}");
+      assertThat(meters.get("syntrix.streamer.lag.seqs").gauge().value()).isEqualTo(3);
+    } finally {
+      release.countDown();
+    }
+    holder.join();
+    await().atMost(WAIT).until(() -> meters.get("syntrix.streamer.lag.seqs").gauge().value() == 0);
+
+    RecordingHandler h = new RecordingHandler();
+    h.gate = new CountDownLatch(1);
+    Stream gw = streamer.open("gw", h);
+    gw.subscribe(SubscribeRequest.live("A", DB, ROOMS, List.of()).withResumeAfter(0));
+    await().atMost(WAIT).until(() -> meters.get("syntrix.streamer.replays.running").gauge().value() == 1);
+    h.gate.countDown();
+    await().atMost(WAIT).until(() -> h.deliveries.size() == 4);
+    await().atMost(WAIT).until(() -> meters.get("syntrix.streamer.replays.running").gauge().value() == 0);
+  }
+
+  /**
+   * A change that cannot be processed no longer halts realtime: after its attempts it is skipped,
+   * the streams whose subscriptions it could concern are told in stream order, and later changes
+   * flow, live and in replays alike.
+   */
+  @Test
+  void aChangeThatKeepsFailingIsSkippedAndTheSubscriptionsItConcernedAreTold() throws Exception {
+    RecordingHandler h1 = new RecordingHandler();
+    RecordingHandler h2 = new RecordingHandler();
+    Stream gw1 = streamer.open("gw1", h1);
+    Stream gw2 = streamer.open("gw2", h2);
+    subscribe(gw1, "rooms-a", "[{\"field\":\"room\",\"op\":\"==\",\"value\":\"a\"}]");
+    subscribe(gw1, "rooms-all", "[]");
+    gw1.subscribe(SubscribeRequest.live("users", DB, "users", List.of()));
+    gw2.subscribe(SubscribeRequest.live("users", DB, "users", List.of()));
+    long s1 = put("d1", "{\"room\":\"a\"}");
+    await().atMost(WAIT).until(() -> streamer.position() == s1);
+    long poisoned = s1 + 1;
+    streamer.beforeMatch = change -> {
+      if (change.seq() == poisoned) {
+        throw new IllegalStateException("no way to match this one");
+      }
+    };
+    assertThat(put("d2", "{\"room\":\"a\"}")).isEqualTo(poisoned);
+    long s3 = put("d3", "{\"room\":\"a\"}");
+    await().atMost(WAIT).until(() -> streamer.position() == s3 && h1.deliveries.size() == 2);
+    assertThat(h1.calls).containsExactly(Long.toString(s1),
+        "failed " + poisoned + " [rooms-a, rooms-all]: IllegalStateException: no way to match this one",
+        Long.toString(s3));
+    assertThat(h2.calls).as("nothing on the change's collection, nothing to tell").isEmpty();
+    assertThat(meters.get("syntrix.streamer.changes.failed").counter().count()).isEqualTo(1);
+    assertThat(gw1.isOpen()).isTrue();
+
+    RecordingHandler h3 = new RecordingHandler();
+    streamer.open("gw3", h3).subscribe(SubscribeRequest.live("r", DB, ROOMS, List.of()).withResumeAfter(0));
+    await().atMost(WAIT).until(() -> h3.calls.size() == 3);
+    assertThat(h3.calls).as("a replay skips it too").containsExactly(Long.toString(s1),
+        "failed " + poisoned + " [r]: IllegalStateException: no way to match this one", Long.toString(s3));
+  }
+
+  /** Readiness probes ask isRunning: an Error that kills the puller thread (unlike a failing change) shows. */
+  @Test
+  void isRunningUntilThePullerDies() {
+    assertThat(streamer.isRunning()).isTrue();
+    streamer.beforeMatch = change -> {
+      throw new AssertionError("an Error nobody catches");
+    };
+    put("d1", "{}");
+    await().atMost(WAIT).until(() -> !streamer.isRunning());
+  }
+
+  @Test
   void shutdownCutsEveryStreamOffAfterItsQueuedDeliveries() throws Exception {
     RecordingHandler h = new RecordingHandler();
     Stream gw = streamer.open("gw", h);
@@ -184,6 +367,7 @@ class InProcessStreamerTest extends StreamerTestSupport {
     assertThat(cutOff.resumeAfter()).isEqualTo(Map.of("A", s1));
     assertThat(h.hits("A")).extracting(RecordingHandler.Hit::seq).containsExactly(s1);
     assertThat(gw.isOpen()).isFalse();
+    assertThat(streamer.isRunning()).isFalse();
     assertThatThrownBy(() -> streamer.open("other", new RecordingHandler())).isInstanceOf(StreamerException.class);
   }
 }

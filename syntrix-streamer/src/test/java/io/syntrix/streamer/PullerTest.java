@@ -40,9 +40,10 @@ class PullerTest {
   }
 
   /** Records what it is handed; truncations too. */
-  static final class Recorder implements Puller.Consumer {
+  static class Recorder implements Puller.Consumer {
     final List<Long> seqs = new CopyOnWriteArrayList<>();
     final List<String> truncations = new CopyOnWriteArrayList<>();
+    final List<String> failures = new CopyOnWriteArrayList<>();
 
     @Override
     public void accept(ChangeEvent change) {
@@ -52,6 +53,11 @@ class PullerTest {
     @Override
     public void truncated(long position, long firstRetained) {
       truncations.add(position + ".." + firstRetained);
+    }
+
+    @Override
+    public void failed(ChangeEvent change, RuntimeException error) {
+      failures.add(change.seq() + ": " + error.getMessage());
     }
   }
 
@@ -131,6 +137,31 @@ class PullerTest {
     Checkpoint checkpoint = Checkpoint.inMemory();
     checkpoint.store(1_000);
     assertThat(Puller.startPosition(store.changeLog(), checkpoint)).isEqualTo(5);
+  }
+
+  @Test
+  void aChangeThatKeepsFailingIsGivenUpAfterItsAttemptsAndOneThatRecoversIsNot() {
+    store = RocksDocumentStore.open(RocksStoreOptions.defaults(dir.resolve("db")));
+    java.util.Map<Long, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
+    Recorder recorder = new Recorder() {
+      @Override
+      public void accept(ChangeEvent change) {
+        int attempt = attempts.merge(change.seq(), 1, Integer::sum);
+        if (change.seq() == 3 || (change.seq() == 5 && attempt < Puller.ATTEMPTS)) {
+          throw new IllegalStateException("cannot process " + change.seq());
+        }
+        super.accept(change);
+      }
+    };
+    write(6, "a");
+    try (Puller puller = new Puller(store.changeLog(), options(Checkpoint.inMemory()).withRetryPause(Duration.ofMillis(5)),
+        0, recorder)) {
+      puller.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> puller.position() == 6);
+    }
+    assertThat(recorder.seqs).containsExactly(1L, 2L, 4L, 5L, 6L);
+    assertThat(recorder.failures).containsExactly("3: cannot process 3");
+    assertThat(attempts).containsEntry(3L, Puller.ATTEMPTS).containsEntry(5L, Puller.ATTEMPTS).containsEntry(6L, 1);
   }
 
   @Test

@@ -16,6 +16,8 @@ class RecordingHandler implements DeliveryHandler {
 
   final List<EventDelivery> deliveries = new CopyOnWriteArrayList<>();
   final List<String> resets = new CopyOnWriteArrayList<>();
+  /** Every delivery ("seq") and skipped-change signal ("failed seq [ids]: reason"), in the order handed over. */
+  final List<String> calls = new CopyOnWriteArrayList<>();
   final CompletableFuture<CutOff> cutOff = new CompletableFuture<>();
   final List<String> threads = new CopyOnWriteArrayList<>();
   volatile CountDownLatch gate;
@@ -39,6 +41,12 @@ class RecordingHandler implements DeliveryHandler {
       threads.add(Thread.currentThread().getName());
     }
     deliveries.add(delivery);
+    calls.add(Long.toString(delivery.seq()));
+  }
+
+  @Override
+  public void onChangeFailed(List<String> subscriptionIds, long seq, String reason) {
+    calls.add("failed " + seq + " " + subscriptionIds.stream().sorted().toList() + ": " + reason);
   }
 
   @Override

@@ -35,7 +35,7 @@ abstract class StreamerTestSupport {
   }
 
   StreamerOptions defaults() {
-    return StreamerOptions.defaults().withCheckpointInterval(Duration.ofMillis(50));
+    return StreamerOptions.defaults().withCheckpointInterval(Duration.ofMillis(50)).withRetryPause(Duration.ofMillis(20));
   }
 
   @AfterEach

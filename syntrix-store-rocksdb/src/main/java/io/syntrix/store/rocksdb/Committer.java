@@ -109,6 +109,11 @@ final class Committer implements AutoCloseable {
     return lastSeq;
   }
 
+  /** False once closed or if the thread died (an {@link Error} escaped a commit): nothing would commit. */
+  boolean isRunning() {
+    return !closed && thread.isAlive();
+  }
+
   long firstSeq() {
     return firstSeq;
   }

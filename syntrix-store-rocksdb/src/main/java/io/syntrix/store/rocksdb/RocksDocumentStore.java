@@ -161,6 +161,11 @@ public final class RocksDocumentStore implements DocumentStore {
     }
   }
 
+  @Override
+  public boolean isHealthy() {
+    return committer.isRunning();
+  }
+
   /** Consistency check of indexes against documents and of the change log; for tests and operators. */
   public IntegrityReport checkIntegrity() {
     return IntegrityReport.check(engine, changeLog);

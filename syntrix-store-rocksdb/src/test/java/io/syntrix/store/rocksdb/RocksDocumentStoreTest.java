@@ -28,6 +28,18 @@ class RocksDocumentStoreTest {
   }
 
   @Test
+  void isHealthyWhileTheCommitterRuns() {
+    RocksDocumentStore store = RocksDocumentStore.open(RocksStoreOptions.defaults(dir));
+    try {
+      store.create(DB, DocumentPath.of("c/a"), json("{}"));
+      assertThat(store.isHealthy()).isTrue();
+    } finally {
+      store.close();
+    }
+    assertThat(store.isHealthy()).as("the committer stopped with the store").isFalse();
+  }
+
+  @Test
   void reopeningKeepsDocumentsAndContinuesTheSeq() {
     try (RocksDocumentStore store = RocksDocumentStore.open(RocksStoreOptions.defaults(dir))) {
       store.create(DB, DocumentPath.of("c/a"), json("{\"n\":1}"));

@@ -7,9 +7,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +26,15 @@ import org.slf4j.LoggerFactory;
  * hands over what is queued before it, then {@link DeliveryHandler#onCutOff}, then stops. CLOSED:
  * the gateway closed the stream (or the cut-off was delivered); nothing more is handed over.
  *
- * <p><b>Queue.</b> Unbounded structurally; the capacity bounds {@link QueueItem.Pending} items
- * only (replay and end markers are few and must never be refused). The puller offers without ever
- * blocking: when {@code capacity} deliveries are waiting, the stream is cut off
- * ({@link CutOff.Reason#SLOW_CONSUMER}) instead, so a slow gateway costs only itself.
+ * <p><b>Queue.</b> Unbounded structurally; two budgets bound the {@link QueueItem.Pending} items
+ * only (replay and end markers are few and must never be refused): {@code capacity} deliveries
+ * and {@code maxBytes} of their estimated size ({@link EventSize}), so a gateway falling behind on
+ * a few large documents is caught as surely as one behind on many small ones (D12). The puller
+ * offers without ever blocking: when a delivery would exceed either budget the stream is cut off
+ * ({@link CutOff.Reason#SLOW_CONSUMER}) instead, so a slow gateway costs only itself. A delivery's
+ * bytes are released once the handler returns from it (until then the handler holds the event);
+ * one delivery larger than the whole byte budget is still taken into an empty queue, so a small
+ * budget cannot cut a gateway off on every resume.
  *
  * <p><b>Resume positions.</b> The delivery thread tracks {@code liveDeliveredThrough}, the seq of the
  * last live delivery handed over. Live deliveries are queued in seq order and a subscription's
@@ -37,46 +44,58 @@ import org.slf4j.LoggerFactory;
  * reached only after everything queued before it, so at that point every subscription is complete
  * up to the marker's {@code through}.
  *
- * <p><b>Threads.</b> {@code subscriptions} and the staging arrays are guarded by the streamer's
- * match lock; the delivery thread ({@code syntrix-streamer-delivery-<gatewayId>}) owns
- * {@code liveDeliveredThrough} and reads {@code subscriptions} only once the stream is no longer
- * OPEN, when the map no longer changes.
+ * <p><b>Threads.</b> The staging arrays are guarded by the streamer's match lock, and so are
+ * additions to {@code subscriptions}; {@link #unsubscribe} removes from it without the lock (it
+ * is called on event loops, which must not wait for matching). The delivery thread
+ * ({@code syntrix-streamer-delivery-<gatewayId>}) owns {@code liveDeliveredThrough} and reads
+ * {@code subscriptions} only once the stream is no longer OPEN, when nothing is added to it any
+ * more (an unsubscribe racing the cut-off may still take its own entry out, and then is absent
+ * from the {@link CutOff}'s positions, which the gateway no longer needs).
  */
-final class GatewaySession implements Stream {
-  private static final Logger log = LoggerFactory.getLogger(GatewaySession.class);
+final class InProcessStream implements Stream {
+  private static final Logger log = LoggerFactory.getLogger(InProcessStream.class);
 
   enum State { OPEN, CUT_OFF, CLOSED }
+
+  private static final long REFERENCE = 4;
 
   private final InProcessStreamer streamer;
   private final String gatewayId;
   private final DeliveryHandler handler;
   private final int capacity;
+  private final long maxBytes;
   private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
   private final LinkedBlockingQueue<QueueItem> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicLong pendingBytes = new AtomicLong();
   private final Thread thread;
   /** Registered and removed by the streamer under the match lock, while this is the gateway's current stream. */
-  Meter depthGauge;
+  List<Meter> gauges = List.of();
   private final Replayer replayer;
 
-  /** Guarded by the streamer's match lock; frozen once the stream is not OPEN. */
-  final HashMap<String, SessionSubscription> subscriptions = new HashMap<>();
+  /**
+   * Written under the streamer's match lock, except that an unsubscribe removes its entry without
+   * the lock (so it never waits for matching); not added to once the stream is not OPEN.
+   */
+  final ConcurrentHashMap<String, StreamSubscription> subscriptions = new ConcurrentHashMap<>();
 
   // The change being matched: puller thread, under the match lock.
-  private SessionSubscription[] stagedSubscriptions = new SessionSubscription[4];
+  private StreamSubscription[] stagedSubscriptions = new StreamSubscription[4];
   private Op[] stagedOperations = new Op[4];
   private int staged;
 
   // Delivery thread only.
   private long liveDeliveredThrough;
 
-  GatewaySession(InProcessStreamer streamer, String gatewayId, DeliveryHandler handler, int capacity) {
+  InProcessStream(InProcessStreamer streamer, String gatewayId, DeliveryHandler handler, int capacity,
+                  long maxBytes) {
     this.streamer = streamer;
     this.gatewayId = gatewayId;
     this.handler = handler;
     this.capacity = capacity;
-    this.replayer = new Replayer(streamer.changeLog(), streamer.options().readBatch(), handler,
-        streamer.metrics().replayDeliveries);
+    this.maxBytes = maxBytes;
+    this.replayer = new Replayer(streamer.changeLog(), streamer.options().readBatch(), handler, streamer.metrics(),
+        streamer::inspect);
     this.thread = Thread.ofPlatform().name("syntrix-streamer-delivery-" + gatewayId).daemon().unstarted(this::run);
   }
 
@@ -112,6 +131,10 @@ final class GatewaySession implements Stream {
     return pending.get();
   }
 
+  long queueBytes() {
+    return pendingBytes.get();
+  }
+
   /** Moves the lifecycle from {@code from} to {@code to}; false (and no change) if it is not in {@code from}. */
   boolean transition(State from, State to) {
     if (!state.compareAndSet(from, to)) {
@@ -124,7 +147,7 @@ final class GatewaySession implements Stream {
   // ---- puller side, under the match lock ----
 
   /** Stages one match of the change being processed; true if it is the stream's first for that change. */
-  boolean stage(SessionSubscription s, Op op) {
+  boolean stage(StreamSubscription s, Op op) {
     if (staged == stagedSubscriptions.length) {
       stagedSubscriptions = Arrays.copyOf(stagedSubscriptions, staged * 2);
       stagedOperations = Arrays.copyOf(stagedOperations, staged * 2);
@@ -138,22 +161,39 @@ final class GatewaySession implements Stream {
     return staged;
   }
 
-  /** Queues the staged matches as one delivery of {@code event}; false if the queue is full (nothing queued). */
-  boolean offerStaged(Event event) {
+  /** Forgets the staged matches of a change whose processing failed (it will be retried or skipped). */
+  void discardStaged() {
+    Arrays.fill(stagedSubscriptions, 0, staged, null);
+    staged = 0;
+  }
+
+  /**
+   * Queues the staged matches as one delivery of {@code event}, which weighs {@code eventBytes};
+   * false if that would exceed the queue's capacity or byte budget (nothing queued).
+   */
+  boolean offerStaged(Event event, long eventBytes) {
     int n = staged;
     staged = 0;
     QueueItem.Pending p = new QueueItem.Pending(event, Arrays.copyOf(stagedSubscriptions, n),
-        Arrays.copyOf(stagedOperations, n));
+        Arrays.copyOf(stagedOperations, n), eventBytes + QueueItem.Pending.OVERHEAD + 2L * REFERENCE * n);
     Arrays.fill(stagedSubscriptions, 0, n, null);
-    if (pending.get() >= capacity) {
+    long bytes = pendingBytes.get();
+    if (pending.get() >= capacity || (bytes > 0 && bytes + p.bytes() > maxBytes)) {
       return false;
     }
     pending.incrementAndGet();
+    pendingBytes.addAndGet(p.bytes());
     queue.add(p);
     return true;
   }
 
-  /** Queues a marker (replay or end); never refused. */
+  /** Why an offer was refused, for the log. */
+  String budgetReport() {
+    return pending.get() + " deliveries (" + pendingBytes.get() + " bytes) waiting; the budget is " + capacity
+        + " deliveries, " + maxBytes + " bytes";
+  }
+
+  /** Queues a marker (replay, skipped change or end); never refused. */
   void enqueue(QueueItem item) {
     queue.add(item);
   }
@@ -167,9 +207,14 @@ final class GatewaySession implements Stream {
         switch (item) {
           case QueueItem.Pending p -> {
             pending.decrementAndGet();
-            deliver(p);
+            try {
+              deliver(p);
+            } finally {
+              pendingBytes.addAndGet(-p.bytes());
+            }
           }
           case QueueItem.Replay r -> replay(r);
+          case QueueItem.ChangeFailed f -> changeFailed(f);
           case QueueItem.End e -> {
             end(e);
             return;
@@ -185,11 +230,12 @@ final class GatewaySession implements Stream {
     } finally {
       queue.clear();
       pending.set(0);
+      pendingBytes.set(0);
     }
   }
 
   private void deliver(QueueItem.Pending p) {
-    SessionSubscription[] subs = p.subscriptions();
+    StreamSubscription[] subs = p.subscriptions();
     List<String> ids = new ArrayList<>(subs.length);
     List<Op> ops = new ArrayList<>(subs.length);
     for (int i = 0; i < subs.length; i++) {
@@ -205,6 +251,18 @@ final class GatewaySession implements Stream {
     liveDeliveredThrough = p.event().seq();
   }
 
+  private void changeFailed(QueueItem.ChangeFailed f) {
+    List<String> ids = new ArrayList<>(f.subscriptions().length);
+    for (StreamSubscription s : f.subscriptions()) {
+      if (s.active) {
+        ids.add(s.id);
+      }
+    }
+    if (!ids.isEmpty() && state.get() != State.CLOSED) {
+      handler.onChangeFailed(List.copyOf(ids), f.seq(), f.reason());
+    }
+  }
+
   private void replay(QueueItem.Replay first) {
     List<QueueItem.Replay> group = new ArrayList<>();
     group.add(first);
@@ -217,7 +275,7 @@ final class GatewaySession implements Stream {
 
   private void end(QueueItem.End e) {
     Map<String, Long> positions = new HashMap<>();
-    for (SessionSubscription s : subscriptions.values()) {
+    for (StreamSubscription s : subscriptions.values()) {
       positions.put(s.id, s.resumeAfter(Math.max(liveDeliveredThrough, e.through())));
     }
     transition(State.CUT_OFF, State.CLOSED);
@@ -226,9 +284,9 @@ final class GatewaySession implements Stream {
 
   private void handlerFailed(RuntimeException failure) {
     log.warn("delivery handler of gateway {} failed; cutting the stream off", gatewayId, failure);
-    streamer.cutOffFailedSession(this);
+    streamer.cutOffFailedStream(this);
     Map<String, Long> positions = new HashMap<>();
-    for (SessionSubscription s : subscriptions.values()) {
+    for (StreamSubscription s : subscriptions.values()) {
       positions.put(s.id, s.resumeAfter(liveDeliveredThrough));
     }
     transition(State.CUT_OFF, State.CLOSED);
@@ -246,7 +304,7 @@ final class GatewaySession implements Stream {
 
   @Override
   public void close() {
-    streamer.closeSession(this);
+    streamer.closeStream(this);
     if (Thread.currentThread() != thread) {
       thread.interrupt();
       join(5, TimeUnit.SECONDS);

@@ -1,0 +1,105 @@
+package io.syntrix.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.syntrix.gateway.GatewayOptions;
+import io.syntrix.gateway.GatewayServer;
+import io.syntrix.identity.IdentityServices;
+import io.syntrix.store.rocksdb.RocksDocumentStore;
+import io.syntrix.store.rocksdb.RocksStoreOptions;
+import io.syntrix.streamer.Checkpoint;
+import io.syntrix.streamer.InProcessStreamer;
+import io.syntrix.streamer.StreamerOptions;
+import io.vertx.core.Vertx;
+
+/**
+ * The wiring of standalone mode: the embedded store, identity, the in-process streamer and the
+ * HTTP gateway on Vert.x, sharing ONE Prometheus registry, so {@code /metrics} shows the
+ * streamer's meters beside the gateway's. {@link #open} does what can fail on bad settings or
+ * data (store, identity); {@link #start} what can fail on the network (listening).
+ *
+ * <p>Shutdown order ({@link #shutdown}): stop accepting requests and let those in flight finish,
+ * stop the streamer (recording its position), close the store (queued writes commit and the WAL
+ * is fsynced), then stop Vert.x.
+ */
+final class Standalone {
+  final RocksStoreOptions storeOptions;
+  final RocksDocumentStore store;
+  final IdentityServices identity;
+  final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private InProcessStreamer streamer;
+  private Vertx vertx;
+  private GatewayServer gateway;
+
+  private Standalone(RocksStoreOptions storeOptions, RocksDocumentStore store, IdentityServices identity) {
+    this.storeOptions = storeOptions;
+    this.store = store;
+    this.identity = identity;
+  }
+
+  /**
+   * Opens the store and starts identity.
+   *
+   * @throws io.syntrix.model.SyntrixException if identity cannot start (the store is closed again)
+   */
+  static Standalone open(ServerConfig settings) {
+    RocksStoreOptions storeOptions = RocksStoreOptions.defaults(settings.dataDir().toAbsolutePath().normalize())
+        .withRetention(settings.retention()).withDurability(settings.durability());
+    RocksDocumentStore store = RocksDocumentStore.open(storeOptions);
+    IdentityServices.Options identityOptions = IdentityServices.Options.defaults(storeOptions.directory())
+        .withAdminPassword(settings.adminPassword()).withMaxDatabasesPerUser(settings.maxDatabasesPerUser());
+    if (settings.signingKeyFile() != null) {
+      identityOptions = identityOptions.withSigningKey(settings.signingKeyFile());
+    }
+    try {
+      return new Standalone(storeOptions, store, IdentityServices.start(store, identityOptions));
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the streamer and the gateway and listens; returns the bound port.
+   *
+   * @throws RuntimeException if the gateway cannot listen (everything is closed again)
+   */
+  int start(ServerConfig settings) {
+    vertx = Vertx.vertx();
+    GatewayOptions gatewayOptions = GatewayOptions.defaults().withHost(settings.host()).withPort(settings.port())
+        .withRateLimit(settings.rateLimitEnabled()
+            ? new GatewayOptions.RateLimit(true, settings.perMinute(), settings.authPerMinute())
+            : GatewayOptions.RateLimit.off())
+        .withAllowedOrigins(settings.allowedOrigins()).withTrustedProxies(settings.trustedProxies())
+        .withRealtime(settings.realtime());
+    streamer = InProcessStreamer.start(store.changeLog(), StreamerOptions.defaults().withMeters(meters)
+        .withCheckpoint(Checkpoint.file(storeOptions.directory().resolve("streamer.checkpoint"))));
+    gateway = new GatewayServer(vertx, gatewayOptions, store, identity, streamer, meters);
+    // Databases marked for deletion lose their documents in the background.
+    vertx.setPeriodic(60_000, id -> vertx.executeBlocking(identity.databases()::purgeDeleted, false));
+    try {
+      return gateway.start().await();
+    } catch (RuntimeException e) {
+      streamer.close();
+      store.close();
+      vertx.close().await();
+      throw e;
+    }
+  }
+
+  InProcessStreamer streamer() {
+    return streamer;
+  }
+
+  /** Stops everything in order; an HTTP shutdown that does not finish cleanly is logged, not fatal. */
+  void shutdown(long graceSeconds) {
+    try {
+      gateway.shutdown(graceSeconds).toCompletionStage().toCompletableFuture().join();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Standalone.class).warn("HTTP shutdown did not complete cleanly", e);
+    }
+    streamer.close();
+    store.close();
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
+}
