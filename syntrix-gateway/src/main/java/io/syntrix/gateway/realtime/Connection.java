@@ -233,6 +233,21 @@ abstract class Connection {
     context.runOnContext(v -> catchUps.start(this, sub, true, true));
   }
 
+  /**
+   * From the hub: the streamer gave up on change {@code seq}, which may have concerned {@code sub}.
+   * The client is told (an {@code error} with the subscription's id and code {@code change_failed},
+   * queued in stream order with its events); the subscription stays live.
+   */
+  final void changeFailed(ClientSubscription sub, long seq, String reason) {
+    synchronized (this) {
+      if (closed || sub.cancelled) {
+        return;
+      }
+    }
+    send(Frames.error(sub.clientId(), "change_failed", "change " + seq + " could not be processed (" + reason
+        + ") and was skipped; this subscription may have missed it and stays live"));
+  }
+
   /** Holds live events of {@code sub} from now on (a catch-up starts). */
   final synchronized void holdLive(ClientSubscription sub) {
     sub.catchingUp = true;

@@ -9,6 +9,7 @@ import io.syntrix.streamer.Streamer;
 import io.syntrix.streamer.SubscribeRequest;
 import io.syntrix.streamer.SubscribeResult;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,11 +38,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Failure.</b> If the streamer cuts the hub's stream off, the hub reopens it and
  * re-registers every route with the resume position the cut-off reports, so no client loses or
- * repeats a change; a route whose resume point retention has purged gets a reset snapshot.
+ * repeats a change; a route whose resume point retention has purged gets a reset snapshot. A
+ * cut-off can land at any moment: between a subscribe's check and its registration (the subscribe
+ * registers again, on the new stream), or while a reopen re-registers (the routes it did not reach
+ * keep their positions for the next reopen).
  */
 public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
   private static final Duration REOPEN_WAIT = Duration.ofSeconds(10);
+  /** Registrations of one subscribe, each on a stream that replaced a cut-off one; beyond, it fails. */
+  private static final int MAX_ATTEMPTS = 5;
 
   private final Streamer streamer;
   private final String gatewayId;
@@ -51,6 +57,11 @@ public final class Hub implements AutoCloseable {
   private volatile Stream stream;
   /** The cut-off of {@code stream} once signalled and not yet acted on; guarded by {@code registration}. */
   private CutOff pendingCutOff;
+  /**
+   * Resume positions of routes a cut-off reported that a reopen did not get to re-register (its new
+   * stream was cut off too): the next reopen resumes them from here. Guarded by {@code registration}.
+   */
+  private final Map<String, Long> unresumed = new HashMap<>();
   private volatile boolean closed;
 
   /** One client subscription: where its deliveries go and what it asked the streamer for. */
@@ -71,13 +82,18 @@ public final class Hub implements AutoCloseable {
     Route route = new Route(connection, sub, request);
     registration.lock();
     try {
-      ensureOpen();
-      routes.put(request.subscriptionId(), route);
-      try {
-        return stream.subscribe(request);
-      } catch (RuntimeException e) {
-        routes.remove(request.subscriptionId(), route);
-        throw e;
+      for (int attempt = 1; ; attempt++) {
+        ensureOpen();
+        routes.put(request.subscriptionId(), route);
+        try {
+          return stream.subscribe(request);
+        } catch (RuntimeException e) {
+          routes.remove(request.subscriptionId(), route);
+          // Cut off after ensureOpen looked: register on the stream that replaces it.
+          if (stream.isOpen() || closed || attempt == MAX_ATTEMPTS) {
+            throw e;
+          }
+        }
       }
     } finally {
       registration.unlock();
@@ -92,6 +108,11 @@ public final class Hub implements AutoCloseable {
 
   int subscriptions() {
     return routes.size();
+  }
+
+  /** The id the hub's stream is opened under (tests open another stream with it to cut the hub's off). */
+  String gatewayId() {
+    return gatewayId;
   }
 
   /** Under {@code registration}: if the stream was cut off, waits for its signal and reopens it. */
@@ -120,14 +141,23 @@ public final class Hub implements AutoCloseable {
     }
   }
 
-  /** Under {@code registration}: a new stream, every route re-registered where it left off. */
+  /**
+   * Under {@code registration}: a new stream, every route re-registered where it left off. If the
+   * new stream is cut off in turn, the routes not yet re-registered keep their positions for the
+   * reopen its cut-off signal brings; only a route the streamer refuses on an open stream fails.
+   */
   private void reopen(CutOff cutOff) {
     log.warn("streamer cut the hub's stream off ({}); reopening and resuming {} subscriptions", cutOff.reason(),
         routes.size());
+    Map<String, Long> resume = new HashMap<>(unresumed);
+    resume.putAll(cutOff.resumeAfter()); // the newer position of a route the cut-off stream had
+    unresumed.clear();
     stream = streamer.open(gatewayId, new Handler());
-    for (Route route : List.copyOf(routes.values())) {
+    List<Route> pending = List.copyOf(routes.values());
+    for (int i = 0; i < pending.size(); i++) {
+      Route route = pending.get(i);
       String id = route.request().subscriptionId();
-      Long resumeAfter = cutOff.resumeAfter().get(id);
+      Long resumeAfter = resume.get(id);
       SubscribeRequest request = resumeAfter == null ? route.request() : route.request().withResumeAfter(resumeAfter);
       try {
         SubscribeResult result = stream.subscribe(request);
@@ -137,6 +167,16 @@ public final class Hub implements AutoCloseable {
           route.connection().reset(route.sub(), result.liveAfterSeq());
         }
       } catch (RuntimeException e) {
+        if (!stream.isOpen()) {
+          for (Route rest : pending.subList(i, pending.size())) {
+            Long at = resume.get(rest.request().subscriptionId());
+            if (at != null) {
+              unresumed.put(rest.request().subscriptionId(), at);
+            }
+          }
+          log.warn("the hub's new stream was cut off too; {} subscriptions resume on the next", pending.size() - i);
+          return;
+        }
         log.warn("cannot resume subscription {}; closing its connection", id, e);
         route.connection().fail("resubscribe_failed", "the subscription could not be resumed; reconnect");
       }
@@ -169,6 +209,16 @@ public final class Hub implements AutoCloseable {
       Route route = routes.get(subscriptionId);
       if (route != null) {
         route.connection().reset(route.sub(), liveAfterSeq);
+      }
+    }
+
+    @Override
+    public void onChangeFailed(List<String> subscriptionIds, long seq, String reason) {
+      for (String id : subscriptionIds) {
+        Route route = routes.get(id);
+        if (route != null) {
+          route.connection().changeFailed(route.sub(), seq, reason);
+        }
       }
     }
 

@@ -74,6 +74,8 @@ final class WebSocketConnection extends Connection {
   private boolean transportClosed;
   private boolean busy;
   private boolean throttled;
+  /** A {@code rate_limited} error went out and the connection has not been back under its rate since. */
+  private boolean rateLimitSent;
   private double tokens;
   private long refilledAt = System.nanoTime();
 
@@ -141,22 +143,33 @@ final class WebSocketConnection extends Connection {
     }
   }
 
-  /** A token per message; an empty bucket pauses reading until it holds one again. */
+  /**
+   * A token per message; an empty bucket pauses reading until it holds one again. The client is
+   * told once per episode (a flood past the burst is paced one message per refill, and each of
+   * those pauses is not news): the next {@code rate_limited} only after it was back under its rate.
+   */
   private void spendToken() {
     long now = System.nanoTime();
     int rate = options.messagesPerSecond();
     tokens = Math.min(2.0 * rate, tokens + (now - refilledAt) / 1e9 * rate);
     refilledAt = now;
     tokens -= 1;
-    if (tokens >= 1 || throttled) {
+    if (tokens >= 1) {
+      rateLimitSent = false;
+      return;
+    }
+    if (throttled) {
       return;
     }
     throttled = true;
     ws.pause();
     long waitMillis = Math.max(1, (long) Math.ceil((1 - tokens) * 1000 / rate));
-    metrics.refused("rate_limited");
-    send(Frames.error(null, "rate_limited", "more than " + rate + " messages per second on this connection; "
-        + "reading paused for " + waitMillis + " ms"));
+    if (!rateLimitSent) {
+      rateLimitSent = true;
+      metrics.refused("rate_limited");
+      send(Frames.error(null, "rate_limited", "more than " + rate + " messages per second on this connection; "
+          + "its messages are read at that rate until it slows down"));
+    }
     vertx.setTimer(waitMillis, t -> {
       throttled = false;
       resumeReading();
