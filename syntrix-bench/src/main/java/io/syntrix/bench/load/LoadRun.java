@@ -609,7 +609,7 @@ final class LoadRun {
       if (abandoned) {
         return;
       }
-      Frame f = Frame.parse(text);
+      Frame f = Frame.read(text);
       switch (f.type()) {
         case "event" -> onEvent(f, now);
         case "heartbeat" -> heartbeats.increment();
@@ -658,13 +658,13 @@ final class LoadRun {
       }
       if (!"create".equals(f.deltaType())) {
         nonCreateEvents.increment();
-        l.receivedUnknown();
+        l.receivedUnknown(now);
         return;
       }
       int local = Frame.subscriptionIndex(f.subId());
       int w = Frame.writeIndex(f.deltaId(), collection);
       if (w < 0) {
-        l.receivedUnknown();
+        l.receivedUnknown(now);
       } else {
         l.received(local >= 0 && local < g.length ? g[local] : -1, w, now);
       }
