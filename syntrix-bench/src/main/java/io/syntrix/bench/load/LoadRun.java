@@ -99,7 +99,17 @@ final class LoadRun {
   private final Map<String, Boolean> clientThreads = new ConcurrentHashMap<>();
 
   // Write counters.
+  /** Writes due and not yet answered: queued here or sent. */
   private final AtomicInteger inFlight = new AtomicInteger();
+  /**
+   * Due writes waiting for one of the {@code --writers} connections. The client queues them itself
+   * and never has more requests open than connections, so Vert.x's pool never queues: in Vert.x
+   * 5.0.7 a request whose timeout fires while it waits for a pooled connection leaks that
+   * connection ("Promise already completed"), and once the server fell behind for a timeout's
+   * length every connection leaked and the run stopped writing altogether.
+   */
+  private final java.util.Queue<PendingWrite> pendingWrites = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final AtomicInteger openRequests = new AtomicInteger();
   private final LongAdder sent = new LongAdder();
   private final LongAdder droppedBacklog = new LongAdder();
   private final LongAdder ledgerFull = new LongAdder();
@@ -284,6 +294,11 @@ final class LoadRun {
     long inFlightDeadline = System.nanoTime() + (o.writeTimeoutMs + 5_000L) * 1_000_000L;
     while (inFlight.get() > 0 && System.nanoTime() < inFlightDeadline) {
       Thread.sleep(10);
+    }
+    abandonQueuedWrites();
+    long openDeadline = System.nanoTime() + (o.writeTimeoutMs + 1_000L) * 1_000_000L;
+    while (inFlight.get() > 0 && System.nanoTime() < openDeadline) {
+      Thread.sleep(10); // the requests still open end within their timeout
     }
     long writesDone = System.nanoTime();
 
@@ -715,8 +730,9 @@ final class LoadRun {
       }
       String body = "{\"id\":\"w" + w + "\",\"room\":\"r" + room + "\",\"n\":" + w + ",\"sentAt\":"
           + System.currentTimeMillis() + pad + "}";
-      int ww = w;
-      contexts.get(w % contexts.size()).runOnContext(v -> send(ww, path, body));
+      inFlight.incrementAndGet();
+      pendingWrites.add(new PendingWrite(w, path, body));
+      pumpWrites();
     }
     long end = Math.max(windowEnd, System.nanoTime());
     while (System.nanoTime() < end) {
@@ -727,8 +743,39 @@ final class LoadRun {
     cpu[5] = LocalServer.machineBusyTicks();
   }
 
+  private record PendingWrite(int w, String path, String body) {}
+
+  /** Sends queued writes while fewer than {@code --writers} requests are open. Any thread. */
+  private void pumpWrites() {
+    while (!pendingWrites.isEmpty()) {
+      int open = openRequests.get();
+      if (open >= o.writers) {
+        return; // the completion of an open request pumps again
+      }
+      if (!openRequests.compareAndSet(open, open + 1)) {
+        continue;
+      }
+      PendingWrite p = pendingWrites.poll();
+      if (p == null) {
+        openRequests.decrementAndGet();
+        continue;
+      }
+      contexts.get(p.w() % contexts.size()).runOnContext(v -> send(p.w(), p.path(), p.body()));
+    }
+  }
+
+  /** At the end: writes still queued are not sent; they count as failed. */
+  private void abandonQueuedWrites() {
+    PendingWrite p;
+    while ((p = pendingWrites.poll()) != null) {
+      ledger.failed(p.w());
+      inFlight.decrementAndGet();
+      writeErrors.computeIfAbsent("not sent: still queued for a connection at the end", k -> new LongAdder())
+          .increment();
+    }
+  }
+
   private void send(int w, String path, String body) {
-    inFlight.incrementAndGet();
     sent.increment();
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
         .setTimeout(o.writeTimeoutMs) // no per-request connect timeout: in Vert.x 5.0.7 its firing while a pooled
@@ -743,6 +790,8 @@ final class LoadRun {
         })
         .onComplete(ar -> {
           inFlight.decrementAndGet();
+          openRequests.decrementAndGet();
+          pumpWrites();
           if (ar.succeeded() && ar.result()[0] == 201) {
             long at = ar.result()[1];
             ledger.acked(w, at);
