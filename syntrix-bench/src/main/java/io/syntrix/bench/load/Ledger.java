@@ -25,6 +25,11 @@ import org.HdrHistogram.Histogram;
  * room the subscription does not listen to, for ids that are not writes of this run, or for writes
  * that were never acknowledged are <i>unexpected</i>.
  *
+ * <p><b>Phases.</b> A run may be cut into consecutive phases ({@link #phases}), e.g. healthy
+ * clients alone, then beside hostile ones. {@link #account} then gives the same figures per phase:
+ * a write belongs to the phase its send (due) time falls in, and so do its missing, duplicated and
+ * stray deliveries; a receipt that names no write of this run belongs to the phase it arrived in.
+ *
  * <p><b>Writes</b> are created by one thread at a time ({@link #newWrite} is synchronized); acks,
  * failures and receipts may come from any thread.
  */
@@ -69,6 +74,11 @@ final class Ledger {
   private final AtomicLong wrongRoom = new AtomicLong();
   private final AtomicLong unknownWrite = new AtomicLong();
   private final AtomicLong unknownSubscription = new AtomicLong();
+
+  /** Phase boundaries (nanoTime, ascending): phase i is {@code [bounds[i], bounds[i + 1])}. */
+  private volatile long[] phaseBounds = new long[0];
+  /** Per phase: wrong-room, unknown-write and unknown-subscription receipts. */
+  private volatile AtomicLongArray strayByPhase = new AtomicLongArray(0);
 
   Ledger(int rooms, int maxWrites, long maxSlots) {
     if (rooms < 1 || maxWrites < 1 || maxSlots < 1) {
@@ -118,6 +128,31 @@ final class Ledger {
       subscribersOf[subRoom[g]][subPosInRoom[g]] = g;
     }
     frozen = true;
+  }
+
+  /**
+   * Cuts the run into phases {@code [bounds[i], bounds[i + 1])}; call before the first receipt.
+   * Without it there are no phases and {@link Accounting#phases()} is empty.
+   */
+  void phases(long... bounds) {
+    for (int i = 1; i < bounds.length; i++) {
+      if (bounds[i] < bounds[i - 1]) {
+        throw new IllegalArgumentException("phase bounds must ascend");
+      }
+    }
+    strayByPhase = new AtomicLongArray(Math.max(0, bounds.length - 1));
+    phaseBounds = bounds.clone();
+  }
+
+  /** The phase {@code at} falls in, or -1. */
+  int phaseOf(long at) {
+    long[] b = phaseBounds;
+    for (int i = 0; i + 1 < b.length; i++) {
+      if (at >= b[i] && at < b[i + 1]) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   int subscriptions() {
@@ -180,14 +215,17 @@ final class Ledger {
     receipts.incrementAndGet();
     if (g < 0 || g >= subRoom.length) {
       unknownSubscription.incrementAndGet();
+      stray(phaseOf(at));
       return;
     }
     if (w < 0 || w >= writes) {
       unknownWrite.incrementAndGet();
+      stray(phaseOf(at));
       return;
     }
     if (writeRoom.get(w) != subRoom[g]) {
       wrongRoom.incrementAndGet();
+      stray(phaseOf(sendNanos.get(w)));
       return;
     }
     long slot = slotStart.get(w) + subPosInRoom[g];
@@ -199,10 +237,18 @@ final class Ledger {
     }
   }
 
-  /** A receipt that could not be tied to a write of this run (foreign or unparsable id). */
-  void receivedUnknown() {
+  /** A receipt, arrived at {@code at}, that could not be tied to a write of this run (foreign or unparsable id). */
+  void receivedUnknown(long at) {
     receipts.incrementAndGet();
     unknownWrite.incrementAndGet();
+    stray(phaseOf(at));
+  }
+
+  private void stray(int phase) {
+    AtomicLongArray byPhase = strayByPhase;
+    if (phase >= 0 && phase < byPhase.length()) {
+      byPhase.incrementAndGet(phase);
+    }
   }
 
   /** Expected deliveries of acknowledged writes not yet seen (approximate while writes are pending). */
@@ -227,7 +273,20 @@ final class Ledger {
                     long unexpectedUnknownSubscription, long unexpectedUnackedWrite,
                     long writesMissingSomewhere,
                     Histogram ackToReceipt, long negativeAckToReceipt, long mostNegativeAckToReceiptMicros,
-                    Histogram sendToReceipt, Histogram sendToAck) {
+                    Histogram sendToReceipt, Histogram sendToAck, List<Phase> phases) {
+    boolean exactlyOnce() {
+      return missing == 0 && duplicated == 0 && unexpected == 0;
+    }
+  }
+
+  /**
+   * The figures of one phase: its writes (by send time), their deliveries and latencies, and the
+   * stray receipts that belong to it (see the class comment).
+   */
+  record Phase(long writes, long acked, long failed, long pending, long expected, long delivered, long missing,
+               long duplicated, long unexpected, long writesMissingSomewhere,
+               Histogram ackToReceipt, long negativeAckToReceipt, long mostNegativeAckToReceiptMicros,
+               Histogram sendToReceipt, Histogram sendToAck) {
     boolean exactlyOnce() {
       return missing == 0 && duplicated == 0 && unexpected == 0;
     }
@@ -238,25 +297,72 @@ final class Ledger {
    * arrive while this runs may or may not be counted.
    */
   Accounting account(long windowStart, long windowEnd) {
-    Histogram ackToReceipt = new Histogram(MAX_MICROS, 3);
-    Histogram sendToReceipt = new Histogram(MAX_MICROS, 3);
-    Histogram sendToAck = new Histogram(MAX_MICROS, 3);
+    Tally all = new Tally();
+    long[] bounds = phaseBounds;
+    Tally[] phases = new Tally[Math.max(0, bounds.length - 1)];
+    for (int i = 0; i < phases.length; i++) {
+      phases[i] = new Tally();
+    }
     long n = writes;
-    long acked = 0, failed = 0, pending = 0;
-    long expected = 0, delivered = 0, missing = 0, duplicated = 0, unackedReceipts = 0, writesMissing = 0;
-    long negative = 0, mostNegative = 0;
     for (int w = 0; w < n; w++) {
+      long send = sendNanos.get(w);
+      int phase = phaseOf(send);
+      Tally p = phase >= 0 ? phases[phase] : null;
+      boolean inWindow = send >= windowStart && send < windowEnd;
+      byte st = (byte) state.get(w);
+      long ack = ackNanos.get(w);
+      all.write(st, send, ack, inWindow);
+      if (p != null) {
+        p.write(st, send, ack, true);
+      }
       int room = writeRoom.get(w);
       int slots = subscribersOf[room].length;
       long start = slotStart.get(w);
-      byte st = (byte) state.get(w);
-      long send = sendNanos.get(w);
-      long ack = ackNanos.get(w);
-      boolean inWindow = send >= windowStart && send < windowEnd;
+      boolean anyMissing = false;
+      for (int i = 0; i < slots; i++) {
+        long slot = start + i;
+        int chunk = (int) (slot >>> CHUNK_BITS);
+        int offset = (int) (slot & (CHUNK - 1));
+        int count = counts.get(chunk).get(offset);
+        long at = count > 0 ? firstReceipt.get(chunk).get(offset) : 0;
+        anyMissing |= all.slot(st, count, send, ack, at, inWindow);
+        if (p != null) {
+          p.slot(st, count, send, ack, at, true);
+        }
+      }
+      if (anyMissing) {
+        all.writesMissing++;
+        if (p != null) {
+          p.writesMissing++;
+        }
+      }
+    }
+    long stray = wrongRoom.get() + unknownWrite.get() + unknownSubscription.get();
+    List<Phase> byPhase = new ArrayList<>();
+    AtomicLongArray strayPhases = strayByPhase;
+    for (int i = 0; i < phases.length; i++) {
+      byPhase.add(phases[i].phase(i < strayPhases.length() ? strayPhases.get(i) : 0));
+    }
+    return new Accounting(n, all.acked, all.failed, all.pending, all.expected, receipts.get(), all.delivered,
+        all.missing, all.duplicated, stray + all.unackedReceipts, wrongRoom.get(), unknownWrite.get(),
+        unknownSubscription.get(), all.unackedReceipts, all.writesMissing, all.ackToReceipt, all.negative,
+        all.mostNegative, all.sendToReceipt, all.sendToAck, List.copyOf(byPhase));
+  }
+
+  /** Running sums of {@link #account}, for the whole run or one phase. */
+  private static final class Tally {
+    final Histogram ackToReceipt = new Histogram(MAX_MICROS, 3);
+    final Histogram sendToReceipt = new Histogram(MAX_MICROS, 3);
+    final Histogram sendToAck = new Histogram(MAX_MICROS, 3);
+    long writes, acked, failed, pending;
+    long expected, delivered, missing, duplicated, unackedReceipts, writesMissing;
+    long negative, mostNegative;
+
+    void write(byte st, long send, long ack, boolean timed) {
+      writes++;
       if (st == ACKED) {
         acked++;
-        expected += slots;
-        if (inWindow) {
+        if (timed) {
           sendToAck.recordValue(clamp((ack - send) / 1000));
         }
       } else if (st == FAILED) {
@@ -264,42 +370,37 @@ final class Ledger {
       } else {
         pending++;
       }
-      boolean anyMissing = false;
-      for (int i = 0; i < slots; i++) {
-        long slot = start + i;
-        int chunk = (int) (slot >>> CHUNK_BITS);
-        int offset = (int) (slot & (CHUNK - 1));
-        int count = counts.get(chunk).get(offset);
-        if (st != ACKED) {
-          unackedReceipts += count;
-          continue;
-        }
-        if (count == 0) {
-          missing++;
-          anyMissing = true;
-          continue;
-        }
-        delivered++;
-        duplicated += count - 1;
-        if (inWindow) {
-          long at = firstReceipt.get(chunk).get(offset);
-          long fromAck = (at - ack) / 1000;
-          if (fromAck < 0) {
-            negative++;
-            mostNegative = Math.min(mostNegative, fromAck);
-          }
-          ackToReceipt.recordValue(clamp(fromAck));
-          sendToReceipt.recordValue(clamp((at - send) / 1000));
-        }
-      }
-      if (anyMissing) {
-        writesMissing++;
-      }
     }
-    long unexpected = wrongRoom.get() + unknownWrite.get() + unknownSubscription.get() + unackedReceipts;
-    return new Accounting(n, acked, failed, pending, expected, receipts.get(), delivered, missing, duplicated,
-        unexpected, wrongRoom.get(), unknownWrite.get(), unknownSubscription.get(), unackedReceipts, writesMissing,
-        ackToReceipt, negative, mostNegative, sendToReceipt, sendToAck);
+
+    /** One expected delivery that got {@code count} receipts, the first at {@code at}; true when missing. */
+    boolean slot(byte st, int count, long send, long ack, long at, boolean timed) {
+      if (st != ACKED) {
+        unackedReceipts += count;
+        return false;
+      }
+      expected++;
+      if (count == 0) {
+        missing++;
+        return true;
+      }
+      delivered++;
+      duplicated += count - 1;
+      if (timed) {
+        long fromAck = (at - ack) / 1000;
+        if (fromAck < 0) {
+          negative++;
+          mostNegative = Math.min(mostNegative, fromAck);
+        }
+        ackToReceipt.recordValue(clamp(fromAck));
+        sendToReceipt.recordValue(clamp((at - send) / 1000));
+      }
+      return false;
+    }
+
+    Phase phase(long stray) {
+      return new Phase(writes, acked, failed, pending, expected, delivered, missing, duplicated,
+          unackedReceipts + stray, writesMissing, ackToReceipt, negative, mostNegative, sendToReceipt, sendToAck);
+    }
   }
 
   /** Negative latencies (the event beat the HTTP response) are recorded as 0 and counted apart. */

@@ -52,6 +52,11 @@ import org.HdrHistogram.Recorder;
  * One load run against a server on 127.0.0.1: sign up, connect and subscribe, write open-loop,
  * wait for the deliveries, account. All times are {@link System#nanoTime()} of this process, so
  * the HTTP acknowledgement and the WebSocket receipt of one write are on the same clock.
+ *
+ * <p><b>Phases.</b> The measured window is one phase of T seconds, or, with hostile clients, phase
+ * A (healthy clients alone) followed by phase B (hostile clients beside them, {@link HostilePhase}).
+ * The writes never stop between them; the ledger, the CPU readings and the server's RSS are cut at
+ * the phase boundary, so both phases are measured in the same run, on the same server and data.
  */
 final class LoadRun {
   /** The run could not start (server unreachable, sign-up refused, no connection could be set up). */
@@ -83,6 +88,8 @@ final class LoadRun {
   private volatile Ledger ledger;
   private Conn[] conns;
   private List<Context> contexts;
+  private HostilePhase hostile;
+  private ServerWatch watch;
 
   // Frame counters.
   private final LongAdder events = new LongAdder();
@@ -99,7 +106,17 @@ final class LoadRun {
   private final Map<String, Boolean> clientThreads = new ConcurrentHashMap<>();
 
   // Write counters.
+  /** Writes due and not yet answered: queued here or sent. */
   private final AtomicInteger inFlight = new AtomicInteger();
+  /**
+   * Due writes waiting for one of the {@code --writers} connections. The client queues them itself
+   * and never has more requests open than connections, so Vert.x's pool never queues: in Vert.x
+   * 5.0.7 a request whose timeout fires while it waits for a pooled connection leaks that
+   * connection ("Promise already completed"), and once the server fell behind for a timeout's
+   * length every connection leaked and the run stopped writing altogether.
+   */
+  private final java.util.Queue<PendingWrite> pendingWrites = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final AtomicInteger openRequests = new AtomicInteger();
   private final LongAdder sent = new LongAdder();
   private final LongAdder droppedBacklog = new LongAdder();
   private final LongAdder ledgerFull = new LongAdder();
@@ -116,6 +133,10 @@ final class LoadRun {
   private final LongAdder sentInWindow = new LongAdder();
   private final LongAdder dueInWindow = new LongAdder();
   private final LongAdder ackedInWindow = new LongAdder();
+  // Healthy clients per phase, by arrival time: events, connections lost, error frames.
+  private final AtomicLongArray eventsByPhase = new AtomicLongArray(2);
+  private final AtomicLongArray lostByPhase = new AtomicLongArray(2);
+  private final AtomicLongArray errorsByPhase = new AtomicLongArray(2);
 
   private volatile boolean closing;
 
@@ -137,6 +158,12 @@ final class LoadRun {
       return run();
     } finally {
       closing = true;
+      if (hostile != null) {
+        hostile.close();
+      }
+      if (watch != null) {
+        watch.close();
+      }
       if (conns != null) {
         for (Conn c : conns) {
           if (c != null && c.ws != null && !c.ws.isClosed()) {
@@ -183,6 +210,17 @@ final class LoadRun {
     run.put("includeData", true);
     run.put("payloadBytes", o.payloadBytes);
     run.put("seed", seed);
+    run.put("phases", o.hostile() ? "A: healthy clients alone, " + o.duration + " s; B: the same beside hostile "
+        + "clients, " + o.duration + " s" : "one window of " + o.duration + " s");
+    if (o.stalled > 0) {
+      run.put("stalledConnections", o.stalled);
+      run.put("stalledSubscriptionsEach", o.stalledSubscriptions());
+    }
+    if (o.resumeStorm) {
+      run.put("stormConnections", o.stormConnections);
+      run.put("stormBacklog", o.stormBacklog);
+      run.put("stormDocBytes", o.stormDocBytes);
+    }
     run.put("cores", cores);
     run.put("jdk", System.getProperty("java.vm.name") + " " + Runtime.version());
     run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
@@ -260,8 +298,8 @@ final class LoadRun {
     setup.put("subscriptionsPerRoomMax", maxPerRoom);
 
     // ---- Writes, open loop.
-    int seconds = o.warmup + o.duration;
-    int timelineLength = seconds + o.grace + o.settleMs / 1000 + 5 + (o.writeTimeoutMs / 1000);
+    int seconds = o.warmup + o.measuredSeconds();
+    int timelineLength = seconds + o.grace + o.settleMs / 1000 + 5 + (o.writeTimeoutMs / 1000) + o.stalledDrain + 2;
     offeredPerSecond = new AtomicLongArray(timelineLength);
     ackedPerSecond = new AtomicLongArray(timelineLength);
     deliveredPerSecond = new AtomicLongArray(timelineLength);
@@ -273,17 +311,54 @@ final class LoadRun {
       refresher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("token-refresh").unstarted(r));
       refresher.scheduleAtFixedRate(this::refreshAndReauthenticate, o.tokenRefresh, o.tokenRefresh, TimeUnit.SECONDS);
     }
-    // server ticks, client ns and machine ticks at window start/end
-    long[] cpu = new long[6];
+    if (o.hostile()) {
+      String tag = collection.startsWith("load_") ? collection.substring(5) : HexFormat.of().formatHex(
+          new SecureRandom().generateSeed(4));
+      hostile = new HostilePhase(o, host, port, pid, () -> authFrame("auth-init"), this::subscribeFrame,
+          "storm_" + tag, timelineLength);
+      hostile.prepare(accessToken);
+    }
     long start = System.nanoTime() + 200_000_000L;
     writeStart = start;
     windowStart = start + o.warmup * SECOND;
-    windowEnd = windowStart + o.duration * SECOND;
-    Thread writer = Thread.ofPlatform().name("load-writer").start(() -> writeLoop(start, cpu));
+    windowEnd = windowStart + o.measuredSeconds() * SECOND;
+    // Phase boundaries: [window start, phase B start, window end], or the window alone.
+    long[] bounds = o.hostile() ? new long[] {windowStart, windowStart + o.duration * SECOND, windowEnd}
+        : new long[] {windowStart, windowEnd};
+    l.phases(bounds);
+    // Per bound: server ticks, client ns and machine ticks, read by the writer as the bound falls due.
+    long[][] cpu = new long[bounds.length][];
+    HostilePhase h = hostile;
+    watch = new ServerWatch(pid, h == null ? () -> { } : h::watch, h == null ? null : sync, baseUri);
+    watch.start();
+    Map<String, Map<String, Object>> metrics = new LinkedHashMap<>();
+    if (h != null) {
+      metrics.put("phaseAStart", ServerWatch.realtimeMetrics(sync, baseUri));
+    }
+    Thread writer = Thread.ofPlatform().name("load-writer").start(() -> writeLoop(start, bounds, cpu));
+    System.err.println("syntrix-bench: writing " + o.writes + "/s: " + o.warmup + " s warm-up, then "
+        + (h == null ? o.duration + " s measured" : "phase A " + o.duration + " s (healthy clients alone)"));
+    if (h != null) {
+      sleepUntil(bounds[1]);
+      metrics.put("phaseBStart", ServerWatch.realtimeMetrics(sync, baseUri));
+      System.err.println("syntrix-bench: phase B " + o.duration + " s: " + h.describe());
+      h.begin(writeStart);
+    }
     writer.join();
+    if (h != null) {
+      metrics.put("phaseBEnd", ServerWatch.realtimeMetrics(sync, baseUri));
+      System.err.println("syntrix-bench: phase B over; stopping the hostile clients");
+      h.end();
+      metrics.put("afterHostileClients", ServerWatch.realtimeMetrics(sync, baseUri));
+    }
     long inFlightDeadline = System.nanoTime() + (o.writeTimeoutMs + 5_000L) * 1_000_000L;
     while (inFlight.get() > 0 && System.nanoTime() < inFlightDeadline) {
       Thread.sleep(10);
+    }
+    abandonQueuedWrites();
+    long openDeadline = System.nanoTime() + (o.writeTimeoutMs + 1_000L) * 1_000_000L;
+    while (inFlight.get() > 0 && System.nanoTime() < openDeadline) {
+      Thread.sleep(10); // the requests still open end within their timeout
     }
     long writesDone = System.nanoTime();
 
@@ -298,6 +373,7 @@ final class LoadRun {
       refresher.shutdownNow();
     }
     Ledger.Accounting a = l.account(windowStart, windowEnd);
+    watch.close();
     long rssEnd = LocalServer.rssKb(pid);
     int open = 0;
     for (Conn c : ready) {
@@ -316,20 +392,7 @@ final class LoadRun {
       srv.put("rssPerSubscriptionKb", (rssAfter - rssBefore) / (double) l.subscriptions());
     }
     srv.put("rssEndKb", rssEnd);
-    if (cpu[0] >= 0 && cpu[1] >= 0 && pid > 0) {
-      srv.put("cpuCoresInWindow", (cpu[1] - cpu[0]) / LocalServer.TICKS_PER_SECOND / o.duration);
-    }
-    double clientCores = (cpu[3] - cpu[2]) / (double) SECOND / o.duration;
-    srv.put("clientCpuCoresInWindow", clientCores);
-    if (cpu[4] >= 0 && cpu[5] >= 0) {
-      double machine = (cpu[5] - cpu[4]) / LocalServer.TICKS_PER_SECOND / o.duration;
-      srv.put("machineCpuCoresBusyInWindow", machine);
-      if (cpu[0] >= 0 && cpu[1] >= 0 && pid > 0) {
-        // Anything else running here (another benchmark, a build) skews every figure: say so.
-        srv.put("otherProcessesCpuCoresInWindow",
-            Math.max(0, machine - clientCores - (cpu[1] - cpu[0]) / LocalServer.TICKS_PER_SECOND / o.duration));
-      }
-    }
+    putCpu(srv, cpu[0], cpu[cpu.length - 1], o.measuredSeconds(), "cpuCores", "InWindow");
     srv.put("loadAverageAtEnd", loadAverage());
     if (server != null) {
       srv.put("alive", server.alive());
@@ -346,9 +409,9 @@ final class LoadRun {
     w.put("unresolved", a.pending());
     w.put("inFlightAtEnd", inFlight.get());
     w.put("errors", counts(writeErrors));
-    w.put("offeredPerSecondInWindow", dueInWindow.sum() / (double) o.duration);
-    w.put("sentPerSecondInWindow", sentInWindow.sum() / (double) o.duration);
-    w.put("ackedPerSecondInWindow", ackedInWindow.sum() / (double) o.duration);
+    w.put("offeredPerSecondInWindow", dueInWindow.sum() / (double) o.measuredSeconds());
+    w.put("sentPerSecondInWindow", sentInWindow.sum() / (double) o.measuredSeconds());
+    w.put("ackedPerSecondInWindow", ackedInWindow.sum() / (double) o.measuredSeconds());
     w.put("sendToAckMs", Report.Latency.of(a.sendToAck()));
     w.put("issueLagMs", Report.Latency.of(issueLag.getIntervalHistogram()));
 
@@ -367,7 +430,7 @@ final class LoadRun {
     why.put("nonCreateEvents", nonCreateEvents.sum());
     d.put("unexpectedBreakdown", why);
     d.put("writesWithMissingDeliveries", a.writesMissingSomewhere());
-    d.put("deliveredPerSecondInWindow", eventsInWindow.sum() / (double) o.duration);
+    d.put("deliveredPerSecondInWindow", eventsInWindow.sum() / (double) o.measuredSeconds());
     d.put("ackToReceiptMs", Report.Latency.of(a.ackToReceipt()));
     d.put("ackToReceiptNegative", a.negativeAckToReceipt());
     d.put("ackToReceiptMostNegativeMs", a.mostNegativeAckToReceiptMicros() / 1000.0);
@@ -387,10 +450,24 @@ final class LoadRun {
     cn.put("tokenRefreshes", refreshes.sum());
     cn.put("reauthenticated", reauthAcks.sum());
 
+    phaseTable(report, a, bounds, cpu);
+    if (h != null) {
+      Report.Table m = report.table("serverMetrics");
+      metrics.forEach((moment, values) -> m.column(moment).putAll(values.isEmpty()
+          ? Map.of("syntrix_realtime_*", "unavailable") : values));
+    }
+
     Map<String, Object> t = report.section("timeline");
     t.put("offeredPerSecond", list(offeredPerSecond));
     t.put("ackedPerSecond", list(ackedPerSecond));
     t.put("deliveredPerSecond", list(deliveredPerSecond));
+    if (pid > 0) {
+      t.put("serverRssKb", watch.maxPerSecond(writeStart, timelineLength));
+    }
+    if (h != null) {
+      t.put("serverSlowConsumers", watch.metricPerSecond("syntrix_realtime_slow_consumers", writeStart, timelineLength));
+      h.report(report, watch, t);
+    }
 
     List<String> problems = new ArrayList<>();
     if (o.connections - ready.size() > 0) {
@@ -417,9 +494,80 @@ final class LoadRun {
     }
     Map<String, Object> v = report.section("verdict");
     v.put("exactlyOnce", a.exactlyOnce() && nonCreateEvents.sum() == 0);
+    if (h != null) {
+      v.put("exactlyOncePhaseA", a.phases().get(0).exactlyOnce());
+      v.put("exactlyOncePhaseB", a.phases().get(1).exactlyOnce());
+    }
     v.put("healthy", problems.isEmpty());
     v.put("problems", problems.isEmpty() ? "none" : String.join("; ", problems));
     return report;
+  }
+
+  /**
+   * The healthy clients per phase, side by side: exactly-once counts and latencies of the writes
+   * due in the phase, and the delivery rate, lost connections, CPU and server RSS in it.
+   */
+  private void phaseTable(Report report, Ledger.Accounting a, long[] bounds, long[][] cpu) {
+    Report.Table table = report.table("phases");
+    for (int i = 0; i < a.phases().size(); i++) {
+      Ledger.Phase p = a.phases().get(i);
+      Map<String, Object> c = table.column(hostile == null ? "window" : i == 0 ? "phaseA" : "phaseB");
+      c.put("clients", i == 0 ? "healthy only" : hostile.describe());
+      c.put("seconds", o.duration);
+      c.put("writes", p.writes());
+      c.put("acked", p.acked());
+      c.put("expected", p.expected());
+      c.put("deliveredOnce", p.delivered());
+      c.put("missing", p.missing());
+      c.put("duplicated", p.duplicated());
+      c.put("unexpected", p.unexpected());
+      c.put("exactlyOnce", p.exactlyOnce());
+      c.put("ackToReceiptMs", Report.Latency.of(p.ackToReceipt()));
+      c.put("sendToReceiptMs", Report.Latency.of(p.sendToReceipt()));
+      c.put("sendToAckMs", Report.Latency.of(p.sendToAck()));
+      c.put("ackToReceiptNegative", p.negativeAckToReceipt());
+      c.put("deliveredPerSecond", eventsByPhase.get(i) / (double) o.duration);
+      c.put("connectionsLost", lostByPhase.get(i));
+      c.put("errorFrames", errorsByPhase.get(i));
+      putCpu(c, cpu[i], cpu[i + 1], o.duration, "serverCpuCores", "");
+      ServerWatch.Span rss = watch.span(bounds[i], bounds[i + 1]);
+      c.put("serverRssStartKb", rss.startKb());
+      c.put("serverRssMaxKb", rss.maxKb());
+      c.put("serverRssEndKb", rss.endKb());
+    }
+  }
+
+  /** CPU in cores between two readings {server ticks, client ns, machine ticks}; absent readings are left out. */
+  private void putCpu(Map<String, Object> out, long[] from, long[] to, int seconds, String serverKey, String suffix) {
+    if (from == null || to == null) {
+      return;
+    }
+    double server = (to[0] - from[0]) / LocalServer.TICKS_PER_SECOND / seconds;
+    boolean serverKnown = from[0] >= 0 && to[0] >= 0 && pid > 0;
+    if (serverKnown) {
+      out.put(serverKey + suffix, server);
+    }
+    double clientCores = (to[1] - from[1]) / (double) SECOND / seconds;
+    out.put("clientCpuCores" + suffix, clientCores);
+    if (from[2] >= 0 && to[2] >= 0) {
+      double machine = (to[2] - from[2]) / LocalServer.TICKS_PER_SECOND / seconds;
+      out.put("machineCpuCoresBusy" + suffix, machine);
+      if (serverKnown) {
+        // Anything else running here (another benchmark, a build) skews every figure: say so.
+        out.put("otherProcessesCpuCores" + suffix, Math.max(0, machine - clientCores - server));
+      }
+    }
+  }
+
+  private static long[] cpuNow(long pid) {
+    return new long[] {LocalServer.cpuTicks(pid), processCpuNanos(), LocalServer.machineBusyTicks()};
+  }
+
+  private static void sleepUntil(long deadline) throws InterruptedException {
+    long now;
+    while ((now = System.nanoTime()) < deadline) {
+      Thread.sleep(Math.max(1, Math.min(1000, (deadline - now) / 1_000_000)));
+    }
   }
 
   // ---------------------------------------------------------------- auth
@@ -601,6 +749,7 @@ final class LoadRun {
       } else if (!closing && !abandoned && isReady()) {
         lost = true;
         unexpectedCloses.increment();
+        byPhase(lostByPhase, System.nanoTime());
       }
     }
 
@@ -609,7 +758,7 @@ final class LoadRun {
       if (abandoned) {
         return;
       }
-      Frame f = Frame.parse(text);
+      Frame f = Frame.read(text);
       switch (f.type()) {
         case "event" -> onEvent(f, now);
         case "heartbeat" -> heartbeats.increment();
@@ -639,6 +788,7 @@ final class LoadRun {
           }
           errorFrames.computeIfAbsent(code, k -> new LongAdder()).increment();
           errorFrameSamples.putIfAbsent(code, String.valueOf(f.message()));
+          byPhase(errorsByPhase, now);
         }
         default -> otherFrames.increment();
       }
@@ -650,6 +800,7 @@ final class LoadRun {
         eventsInWindow.increment();
       }
       bump(deliveredPerSecond, now);
+      byPhase(eventsByPhase, now);
       Ledger l = ledger;
       int[] g = globals;
       if (l == null || g == null) {
@@ -658,13 +809,13 @@ final class LoadRun {
       }
       if (!"create".equals(f.deltaType())) {
         nonCreateEvents.increment();
-        l.receivedUnknown();
+        l.receivedUnknown(now);
         return;
       }
       int local = Frame.subscriptionIndex(f.subId());
       int w = Frame.writeIndex(f.deltaId(), collection);
       if (w < 0) {
-        l.receivedUnknown();
+        l.receivedUnknown(now);
       } else {
         l.received(local >= 0 && local < g.length ? g[local] : -1, w, now);
       }
@@ -673,26 +824,22 @@ final class LoadRun {
 
   // ---------------------------------------------------------------- writes
 
-  private void writeLoop(long start, long[] cpu) {
+  /** Writes on schedule; reads the CPU counters as each phase bound falls due and after the last one. */
+  private void writeLoop(long start, long[] bounds, long[][] cpu) {
     SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
     long total = o.plannedWrites();
     double interval = SECOND / (double) o.writes;
     String path = "/api/v1/databases/default/documents/" + collection;
     String pad = o.payloadBytes > 0 ? ",\"pad\":\"" + "x".repeat(o.payloadBytes) + "\"" : "";
-    boolean windowSeen = false;
-    cpu[0] = -1;
-    cpu[1] = -1;
+    int nextBound = 0;
     for (long i = 0; i < total; i++) {
       long due = start + Math.round(i * interval);
       long now;
       while ((now = System.nanoTime()) < due) {
         LockSupport.parkNanos(due - now);
       }
-      if (!windowSeen && due >= windowStart) {
-        windowSeen = true;
-        cpu[0] = LocalServer.cpuTicks(pid);
-        cpu[2] = processCpuNanos();
-        cpu[4] = LocalServer.machineBusyTicks();
+      while (nextBound < bounds.length - 1 && due >= bounds[nextBound]) {
+        cpu[nextBound++] = cpuNow(pid);
       }
       bump(offeredPerSecond, due);
       boolean inWindow = due >= windowStart && due < windowEnd;
@@ -715,20 +862,53 @@ final class LoadRun {
       }
       String body = "{\"id\":\"w" + w + "\",\"room\":\"r" + room + "\",\"n\":" + w + ",\"sentAt\":"
           + System.currentTimeMillis() + pad + "}";
-      int ww = w;
-      contexts.get(w % contexts.size()).runOnContext(v -> send(ww, path, body));
+      inFlight.incrementAndGet();
+      pendingWrites.add(new PendingWrite(w, path, body));
+      pumpWrites();
     }
     long end = Math.max(windowEnd, System.nanoTime());
     while (System.nanoTime() < end) {
       LockSupport.parkNanos(end - System.nanoTime());
     }
-    cpu[1] = LocalServer.cpuTicks(pid);
-    cpu[3] = processCpuNanos();
-    cpu[5] = LocalServer.machineBusyTicks();
+    while (nextBound < bounds.length - 1) {
+      cpu[nextBound++] = cpuNow(pid); // bounds with no write due after them
+    }
+    cpu[bounds.length - 1] = cpuNow(pid);
+  }
+
+  private record PendingWrite(int w, String path, String body) {}
+
+  /** Sends queued writes while fewer than {@code --writers} requests are open. Any thread. */
+  private void pumpWrites() {
+    while (!pendingWrites.isEmpty()) {
+      int open = openRequests.get();
+      if (open >= o.writers) {
+        return; // the completion of an open request pumps again
+      }
+      if (!openRequests.compareAndSet(open, open + 1)) {
+        continue;
+      }
+      PendingWrite p = pendingWrites.poll();
+      if (p == null) {
+        openRequests.decrementAndGet();
+        continue;
+      }
+      contexts.get(p.w() % contexts.size()).runOnContext(v -> send(p.w(), p.path(), p.body()));
+    }
+  }
+
+  /** At the end: writes still queued are not sent; they count as failed. */
+  private void abandonQueuedWrites() {
+    PendingWrite p;
+    while ((p = pendingWrites.poll()) != null) {
+      ledger.failed(p.w());
+      inFlight.decrementAndGet();
+      writeErrors.computeIfAbsent("not sent: still queued for a connection at the end", k -> new LongAdder())
+          .increment();
+    }
   }
 
   private void send(int w, String path, String body) {
-    inFlight.incrementAndGet();
     sent.increment();
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
         .setTimeout(o.writeTimeoutMs) // no per-request connect timeout: in Vert.x 5.0.7 its firing while a pooled
@@ -743,6 +923,8 @@ final class LoadRun {
         })
         .onComplete(ar -> {
           inFlight.decrementAndGet();
+          openRequests.decrementAndGet();
+          pumpWrites();
           if (ar.succeeded() && ar.result()[0] == 201) {
             long at = ar.result()[1];
             ledger.acked(w, at);
@@ -767,6 +949,14 @@ final class LoadRun {
     }
     long s = (at - writeStart) / SECOND;
     perSecond.incrementAndGet((int) Math.min(s, perSecond.length() - 1));
+  }
+
+  private void byPhase(AtomicLongArray counts, long at) {
+    Ledger l = ledger;
+    int phase = l == null ? -1 : l.phaseOf(at);
+    if (phase >= 0 && phase < counts.length()) {
+      counts.incrementAndGet(phase);
+    }
   }
 
   private static List<Long> list(AtomicLongArray a) {

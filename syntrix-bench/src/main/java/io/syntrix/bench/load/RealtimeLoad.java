@@ -16,6 +16,12 @@ import picocli.CommandLine.Option;
  * subscription of its room exactly once, with latencies, delivery rate, connection set-up time and
  * the server's memory per connection. See docs/benchmarks.md, "Realtime load tool".
  *
+ * <p>With {@code --stalled} or {@code --resume-storm} the measured time is two phases of T seconds
+ * each: A, the healthy clients alone, then B, the same healthy clients beside hostile ones
+ * (connections that stop reading; connections that resume from seq 0 over and over). The healthy
+ * clients' accounting and latencies are reported per phase, side by side, plus the hostile
+ * clients' own figures ({@link HostilePhase}).
+ *
  * <p>Exit status: 0 when the run is healthy (every expected delivery arrived exactly once, nothing
  * unexpected, no write errors, no connection lost), 1 when it is not, 2 on bad options, 3 when the
  * run could not be set up (server not reachable, connections refused).
@@ -23,7 +29,9 @@ import picocli.CommandLine.Option;
 @Command(name = "syntrix-bench realtime", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Realtime load: C WebSocket connections x S room subscriptions, W writes/s over HTTP for T "
         + "seconds. Reports exactly-once accounting, write-ack -> receipt and write-send -> receipt latency, "
-        + "delivered events/s, connection set-up time and server RSS per connection. Targets 127.0.0.1 only. "
+        + "delivered events/s, connection set-up time and server RSS per connection. With --stalled or "
+        + "--resume-storm: phase A (healthy clients alone, T s) then phase B (the same beside hostile clients, T s), "
+        + "reported side by side. Targets 127.0.0.1 only. "
         + "Exit status: 0 healthy, 1 not healthy, 2 bad options, 3 could not set up. See docs/benchmarks.md.")
 public final class RealtimeLoad implements Callable<Integer> {
   @Option(names = "--url", description = "Server base URL, 127.0.0.1 or localhost only (default ${DEFAULT-VALUE}).")
@@ -99,8 +107,39 @@ public final class RealtimeLoad implements Callable<Integer> {
       + "in runs longer than that; access tokens live 15 minutes (default ${DEFAULT-VALUE}).")
   int tokenRefresh = 600;
 
-  @Option(names = "--payload-bytes", description = "Extra padding characters in each document (default ${DEFAULT-VALUE}).")
+  @Option(names = "--payload-bytes", description = "Extra padding characters in each document; the stalled "
+      + "connections are sent the same documents (default ${DEFAULT-VALUE}).")
   int payloadBytes = 0;
+
+  @Option(names = "--stalled", description = "Phase B: N extra connections that authenticate, subscribe with data "
+      + "and then never read again (default ${DEFAULT-VALUE}: none).")
+  int stalled = 0;
+
+  @Option(names = "--stalled-subscriptions", description = "Rooms each stalled connection subscribes to "
+      + "(default: every room, at most 100), so it is sent W x n/R events/s.")
+  Integer stalledSubscriptions;
+
+  @Option(names = "--stalled-drain", description = "Seconds, at the end of phase B, spent reading what reached the "
+      + "stalled connections (to find the server's error and close frames) before resetting them (default ${DEFAULT-VALUE}).")
+  int stalledDrain = 5;
+
+  @Option(names = "--resume-storm", description = "Phase B: connections that subscribe with resumeAfter 0 to a "
+      + "backlog collection, read the whole replay, disconnect and start again, for the whole phase.")
+  boolean resumeStorm;
+
+  @Option(names = "--storm-connections", description = "Connections of the resume storm (default ${DEFAULT-VALUE}).")
+  int stormConnections = 4;
+
+  @Option(names = "--storm-backlog", description = "Documents written into the storm's own collection before "
+      + "phase A (default ${DEFAULT-VALUE}).")
+  int stormBacklog = 15_000;
+
+  @Option(names = "--storm-doc-bytes", description = "Padding characters in each backlog document (default ${DEFAULT-VALUE}).")
+  int stormDocBytes = 2048;
+
+  @Option(names = "--storm-timeout", description = "Seconds without a frame after which a storm resume is given up "
+      + "(default ${DEFAULT-VALUE}).")
+  int stormTimeout = 30;
 
   @Option(names = "--seed", description = "Random seed for rooms (default: random).")
   Long seed;
@@ -236,6 +275,24 @@ public final class RealtimeLoad implements Callable<Integer> {
     if (payloadBytes < 0 || payloadBytes > 100_000) {
       return "--payload-bytes must be in 0..100000";
     }
+    if (stalled < 0 || stalled > 1000) {
+      return "--stalled must be in 0..1000";
+    }
+    if (stalledSubscriptions != null && (stalledSubscriptions < 1 || stalledSubscriptions > Math.min(100, rooms))) {
+      return "--stalled-subscriptions must be in 1..min(100, rooms)";
+    }
+    if (stalledDrain < 0 || stalledDrain > 60) {
+      return "--stalled-drain must be in 0..60 seconds";
+    }
+    if (stormConnections < 1 || stormConnections > 64 || stormBacklog < 1 || stormBacklog > 1_000_000) {
+      return "--storm-connections must be in 1..64 and --storm-backlog in 1..1000000";
+    }
+    if (stormDocBytes < 0 || stormDocBytes > 65_536 || (long) stormBacklog * stormDocBytes > (1L << 30)) {
+      return "--storm-doc-bytes must be in 0..65536, and backlog x doc bytes at most 1 GiB";
+    }
+    if (stormTimeout < 1 || stormTimeout > 600) {
+      return "--storm-timeout must be in 1..600 seconds";
+    }
     if (collection != null && !collection.matches("[a-zA-Z0-9_\\-.]{1,64}")) {
       return "--collection must be 1..64 of [a-zA-Z0-9_.-] (a top-level collection)";
     }
@@ -252,6 +309,20 @@ public final class RealtimeLoad implements Callable<Integer> {
   }
 
   long plannedWrites() {
-    return (long) writes * (warmup + duration);
+    return (long) writes * (warmup + measuredSeconds());
+  }
+
+  /** Phase B with hostile clients follows phase A. */
+  boolean hostile() {
+    return stalled > 0 || resumeStorm;
+  }
+
+  /** Seconds measured: one phase of T seconds, or two (A and B) with hostile clients. */
+  int measuredSeconds() {
+    return duration * (hostile() ? 2 : 1);
+  }
+
+  int stalledSubscriptions() {
+    return stalledSubscriptions != null ? stalledSubscriptions : Math.min(100, rooms);
   }
 }

@@ -5,22 +5,42 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.HdrHistogram.Histogram;
 
 /**
  * The run's figures as ordered sections of named values, rendered as a plain-text table and as
  * JSON from the same data. Values are numbers, strings, booleans, lists, nested maps or
- * {@link Latency} summaries.
+ * {@link Latency} summaries. A {@linkplain #table table} section holds columns side by side (the
+ * phases of a run): in JSON an object per column, in text one row per figure.
  */
 final class Report {
   private final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+  private final Set<String> tables = new HashSet<>();
 
   Map<String, Object> section(String name) {
     return sections.computeIfAbsent(name, k -> new LinkedHashMap<>());
+  }
+
+  /** A section of columns; {@code column(name)} of the result adds one. */
+  Table table(String name) {
+    tables.add(name);
+    return new Table(section(name));
+  }
+
+  /** Columns of one table section, each an ordered map of figures. */
+  record Table(Map<String, Object> columns) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> column(String name) {
+      return (Map<String, Object>) columns.computeIfAbsent(name, k -> new LinkedHashMap<String, Object>());
+    }
   }
 
   Object get(String section, String key) {
@@ -42,6 +62,11 @@ final class Report {
       return micros / 1000.0;
     }
 
+    /** p50 / p99 / p99.9 / max, for a table cell. */
+    String cell() {
+      return count == 0 ? "-" : num(p50) + " / " + num(p99) + " / " + num(p999) + " / " + num(max);
+    }
+
     String text() {
       if (count == 0) {
         return "(no samples)";
@@ -60,6 +85,10 @@ final class Report {
       }
     }
     for (Map.Entry<String, Map<String, Object>> s : sections.entrySet()) {
+      if (tables.contains(s.getKey())) {
+        out.append('\n').append(s.getKey()).append('\n').append(tableText(s.getValue()));
+        continue;
+      }
       if (s.getValue().values().stream().allMatch(v -> v instanceof List<?>)) {
         continue; // series are JSON only
       }
@@ -72,6 +101,51 @@ final class Report {
       }
     }
     return out.toString();
+  }
+
+  /** Rows are the figures of the first column (others may add rows); latencies read p50 / p99 / p99.9 / max. */
+  private static String tableText(Map<String, Object> columns) {
+    Set<String> rows = new LinkedHashSet<>();
+    for (Object c : columns.values()) {
+      if (c instanceof Map<?, ?> m) {
+        m.keySet().forEach(k -> rows.add(String.valueOf(k)));
+      }
+    }
+    List<String> names = new ArrayList<>(columns.keySet());
+    String[][] cells = new String[rows.size() + 1][names.size() + 1];
+    cells[0][0] = "";
+    for (int c = 0; c < names.size(); c++) {
+      cells[0][c + 1] = names.get(c);
+    }
+    int r = 1;
+    boolean latencies = false;
+    for (String row : rows) {
+      cells[r][0] = row;
+      for (int c = 0; c < names.size(); c++) {
+        Object v = columns.get(names.get(c)) instanceof Map<?, ?> m ? m.get(row) : null;
+        latencies |= v instanceof Latency;
+        cells[r][c + 1] = v instanceof Latency l ? l.cell() : v == null ? "" : text(v);
+      }
+      r++;
+    }
+    int[] widths = new int[names.size() + 1];
+    for (String[] line : cells) {
+      for (int c = 0; c < line.length; c++) {
+        widths[c] = Math.max(widths[c], line[c].length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (String[] line : cells) {
+      out.append(' ');
+      for (int c = 0; c < line.length; c++) {
+        out.append(' ').append(pad(line[c], widths[c])).append(c == 0 ? "  " : "   ");
+      }
+      out.append('\n');
+    }
+    if (latencies) {
+      out.append("  (latencies: p50 / p99 / p99.9 / max ms)\n");
+    }
+    return out.toString().replaceAll(" +\n", "\n");
   }
 
   private static String text(Object v) {

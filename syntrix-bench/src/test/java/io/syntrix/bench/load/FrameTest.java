@@ -42,4 +42,39 @@ class FrameTest {
     assertThat(Frame.subscriptionIndex("s")).isEqualTo(-1);
     assertThat(Frame.subscriptionIndex(null)).isEqualTo(-1);
   }
+
+  @Test
+  void readsTheServersEventLayoutLikeTheFullParser() {
+    String[] events = {
+        "{\"type\":\"event\",\"payload\":{\"subId\":\"s3\",\"seq\":42,\"delta\":{\"type\":\"create\","
+            + "\"document\":{\"id\":\"w7\",\"room\":\"r1\",\"pad\":\"xx\",\"m\":{\"id\":\"no\"}},"
+            + "\"id\":\"load_ab/w7\",\"timestamp\":1700000000000,\"seq\":42}}}",
+        "{\"type\":\"event\",\"payload\":{\"subId\":\"s0\",\"seq\":9,\"delta\":{\"type\":\"delete\","
+            + "\"id\":\"c/d\",\"timestamp\":1,\"seq\":9}}}",
+        // escapes and other shapes fall back to the parser
+        "{\"type\":\"event\",\"payload\":{\"subId\":\"s1\",\"seq\":5,\"delta\":{\"type\":\"create\","
+            + "\"document\":{\"q\":\"a\\\"id\\\":\\\"x\"},\"id\":\"c/w1\",\"timestamp\":1,\"seq\":5}}}",
+        "{\"payload\":{\"subId\":\"s1\",\"delta\":{\"id\":\"c/w1\",\"type\":\"update\",\"seq\":5}},\"type\":\"event\"}",
+    };
+    for (String text : events) {
+      assertThat(Frame.read(text)).as(text).isEqualTo(Frame.parse(text));
+    }
+    assertThat(Frame.read(events[0]).deltaId()).isEqualTo("load_ab/w7");
+    assertThat(Frame.read("{\"type\":\"heartbeat\"}").type()).isEqualTo("heartbeat");
+  }
+
+  @Test
+  void readsSnapshotPages() {
+    Frame page = Frame.parse("{\"id\":\"st\",\"type\":\"snapshot\",\"payload\":{\"subId\":\"st\",\"documents\":"
+        + "[{\"id\":\"w1\",\"a\":[1,2]},{\"id\":\"w2\"}],\"seq\":77,\"reset\":true,\"complete\":false}}");
+    assertThat(page.type()).isEqualTo("snapshot");
+    assertThat(page.documents()).isEqualTo(2);
+    assertThat(page.seq()).isEqualTo(77);
+    assertThat(page.reset()).isTrue();
+    assertThat(page.complete()).isFalse();
+    Frame last = Frame.parse("{\"type\":\"snapshot\",\"payload\":{\"subId\":\"st\",\"documents\":[],\"seq\":77}}");
+    assertThat(last.documents()).isZero();
+    assertThat(last.reset()).isFalse();
+    assertThat(last.complete()).isTrue();
+  }
 }

@@ -60,7 +60,7 @@ class LedgerTest {
     l.received(a, w2, 2 * MS);
     l.received(a, 99, 2 * MS); // not a write of this run
     l.received(-1, w0, 2 * MS); // a subscription id the tool never made
-    l.receivedUnknown(); // an id of another shape
+    l.receivedUnknown(2 * MS); // an id of another shape
 
     Ledger.Accounting r = l.account(0, Long.MAX_VALUE);
     assertThat(r.writes()).isEqualTo(4);
@@ -116,6 +116,61 @@ class LedgerTest {
     Ledger.Accounting r = l.account(50 * MS, 200 * MS);
     assertThat(r.ackToReceipt().getTotalCount()).isEqualTo(1);
     assertThat(r.missing()).isEqualTo(1); // the warm-up write still has to arrive
+  }
+
+  @Test
+  void phasesCountTheirOwnWritesAndStrays() {
+    Ledger l = new Ledger(2, 10, 100);
+    int a = l.addSubscription(0);
+    int b = l.addSubscription(1);
+    l.freeze();
+    l.phases(100 * MS, 200 * MS, 300 * MS);
+    int warm = l.newWrite(0, 50 * MS); // before the phases: in the totals only
+    int inA = l.newWrite(0, 150 * MS);
+    int inB = l.newWrite(0, 250 * MS);
+    int inB2 = l.newWrite(1, 260 * MS);
+    for (int w : new int[] {warm, inA, inB, inB2}) {
+      l.acked(w, 0);
+    }
+    l.received(a, warm, 60 * MS);
+    l.received(a, inA, 160 * MS);
+    l.received(a, inB, 255 * MS);
+    l.received(a, inB, 256 * MS); // duplicate in B
+    l.received(a, inB2, 270 * MS); // wrong room, belongs to B (its write); b misses inB2
+    l.receivedUnknown(170 * MS); // no write: belongs to A by arrival time
+    l.receivedUnknown(400 * MS); // after the phases: totals only
+
+    Ledger.Accounting r = l.account(100 * MS, 300 * MS);
+    assertThat(r.phases()).hasSize(2);
+    Ledger.Phase pa = r.phases().get(0);
+    Ledger.Phase pb = r.phases().get(1);
+    assertThat(pa.writes()).isEqualTo(1);
+    assertThat(pa.expected()).isEqualTo(1);
+    assertThat(pa.delivered()).isEqualTo(1);
+    assertThat(pa.duplicated()).isZero();
+    assertThat(pa.missing()).isZero();
+    assertThat(pa.unexpected()).isEqualTo(1);
+    assertThat(pa.sendToReceipt().getTotalCount()).isEqualTo(1);
+    assertThat(pb.writes()).isEqualTo(2);
+    assertThat(pb.expected()).isEqualTo(2);
+    assertThat(pb.delivered()).isEqualTo(1);
+    assertThat(pb.duplicated()).isEqualTo(1);
+    assertThat(pb.missing()).isEqualTo(1);
+    assertThat(pb.writesMissingSomewhere()).isEqualTo(1);
+    assertThat(pb.unexpected()).isEqualTo(1);
+    assertThat(pb.exactlyOnce()).isFalse();
+    assertThat(r.expected()).isEqualTo(4);
+    assertThat(r.unexpected()).isEqualTo(3);
+    assertThat(r.ackToReceipt().getTotalCount()).isEqualTo(2); // the window holds A and B
+  }
+
+  @Test
+  void withoutPhasesThereAreNone() {
+    Ledger l = new Ledger(1, 10, 10);
+    l.addSubscription(0);
+    l.freeze();
+    assertThat(l.account(0, Long.MAX_VALUE).phases()).isEmpty();
+    assertThat(l.phaseOf(5)).isEqualTo(-1);
   }
 
   @Test
