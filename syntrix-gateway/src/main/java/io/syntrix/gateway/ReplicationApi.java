@@ -135,9 +135,7 @@ final class ReplicationApi {
     String id = ResourcePaths.bodyId(idValue);
     Value version = document.get(SystemFields.VERSION);
     InvalidInputException.check(version == null || version instanceof IntegerValue, "'version' must be an integer");
-    MapValue.Builder data = MapValue.builder().putAll(document);
-    SystemFields.RESERVED.forEach(data::remove); // clients send back what they pulled
-    MapValue clean = Documents.clientData(data.build(), id);
+    MapValue clean = Documents.clientData(document, id); // drops the system fields clients send back
     return new Change("delete".equals(action), collection.document(id), clean,
         version == null ? null : ((IntegerValue) version).value());
   }

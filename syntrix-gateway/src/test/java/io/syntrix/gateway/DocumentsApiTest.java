@@ -52,6 +52,58 @@ class DocumentsApiTest {
     assertThat(got.object()).isEqualTo(d);
   }
 
+  /**
+   * The SDK's read-modify-write: the document as the server returned it (system fields and all)
+   * goes back as the body of PUT, PATCH and POST. The server's fields win; the client's are dropped.
+   */
+  @Test
+  void aDocumentAsReadCanBeWrittenBackAndTheServerKeepsItsOwnSystemFields() throws Exception {
+    MapValue created = server.post(docs("default", "counters"), "{\"id\":\"c1\",\"n\":1}").object();
+    Thread.sleep(2); // so a bumped updatedAt differs
+    MapValue read = server.get(docs("default", "counters/c1")).object();
+    MapValue changed = MapValue.builder().putAll(read).put("n", IntegerValue.of(2))
+        .put("version", IntegerValue.of(99)).put("createdAt", IntegerValue.of(5)).put("deleted", IntegerValue.of(1))
+        .build();
+    var put = server.put(docs("default", "counters/c1"), "{\"doc\":" + Json.toString(changed) + "}");
+    assertThat(put.status()).as(put.body()).isEqualTo(200);
+    MapValue after = put.object();
+    assertThat(after.get("n")).isEqualTo(IntegerValue.of(2));
+    assertThat(after.get("version")).as("bumped by the server, not taken from the body").isEqualTo(IntegerValue.of(2));
+    assertThat(after.get("createdAt")).isEqualTo(created.get("createdAt"));
+    assertThat(after.get("collection")).isEqualTo(new StringValue("counters"));
+    assertThat(after.get("deleted")).isNull();
+    assertThat(after.fields().keySet()).containsExactlyInAnyOrder("id", "collection", "version", "createdAt",
+        "updatedAt", "n");
+
+    MapValue patchBody = MapValue.builder().putAll(after).put("n", IntegerValue.of(3)).build();
+    var patch = server.patch(docs("default", "counters/c1"), "{\"doc\":" + Json.toString(patchBody) + "}");
+    assertThat(patch.status()).as(patch.body()).isEqualTo(200);
+    assertThat(patch.object().get("n")).isEqualTo(IntegerValue.of(3));
+    assertThat(patch.object().get("version")).isEqualTo(IntegerValue.of(3));
+
+    var onlySystem = server.patch(docs("default", "counters/c1"), "{\"doc\":{\"id\":\"c1\",\"version\":7}}");
+    assertThat(onlySystem.status()).as("nothing left to update").isEqualTo(400);
+
+    MapValue copy = MapValue.builder().putAll(patch.object()).put("id", new StringValue("c2")).build();
+    var post = server.post(docs("default", "counters"), Json.toString(copy));
+    assertThat(post.status()).as(post.body()).isEqualTo(201);
+    assertThat(post.object().get("version")).isEqualTo(IntegerValue.of(1));
+    assertThat(post.object().get("n")).isEqualTo(IntegerValue.of(3));
+
+    var otherId = server.put(docs("default", "counters/c1"), "{\"doc\":{\"id\":\"c9\",\"n\":1}}");
+    assertThat(otherId.status()).as("the body's id must still be the path's").isEqualTo(400);
+  }
+
+  @Test
+  void aNonStringIdIs400() {
+    for (String id : new String[] {"42", "1.5", "true", "[\"a\"]"}) {
+      var r = server.post(docs("default", "users"), "{\"id\":" + id + ",\"a\":1}");
+      assertThat(r.status()).as(id).isEqualTo(400);
+      assertThat(r.body()).contains("document id must be a string");
+    }
+    assertThat(server.get(docs("default", "users/42")).status()).isEqualTo(404);
+  }
+
   @Test
   void createWithoutAnIdGeneratesOne() {
     var r = server.post(docs("default", "users"), "{\"name\":\"x\"}");
@@ -141,7 +193,7 @@ class DocumentsApiTest {
         {"POST", docs("default", "users"), "{not json"},
         {"POST", docs("default", "users"), "[1,2]"},
         {"POST", docs("default", "users"), ""},
-        {"POST", docs("default", "users"), "{\"version\":5}"},
+        {"POST", docs("default", "users"), "{\"id\":42}"},
         {"POST", docs("default", "users"), "{\"id\":1.5}"},
         {"POST", docs("default", "users"), "{\"id\":\"bad id\"}"},
         {"POST", docs("default", "users/u1"), "{}"},

@@ -3,6 +3,8 @@ package io.syntrix.gateway;
 import static io.syntrix.gateway.TestServer.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syntrix.model.BooleanValue;
+import io.syntrix.model.IntegerValue;
 import io.syntrix.model.Json;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.StringValue;
@@ -101,6 +103,33 @@ class RealtimeSseTest {
       assertThat(deltaId(resumed.event())).isEqualTo("notes/d");
       resumed.response().body().close();
     }
+  }
+
+  @Test
+  void aDeleteCarriesTheTombstoneAndALeaveTheDocumentAsItNowIs() throws Exception {
+    try (TestServer server = new TestServer(dir)) {
+      server.post(docs("default", "tasks"), "{\"id\":\"t\",\"done\":false}");
+      server.post(docs("default", "tasks"), "{\"id\":\"u\",\"done\":false}");
+      String filters = URLEncoder.encode("[{\"field\":\"done\",\"op\":\"==\",\"value\":false}]", StandardCharsets.UTF_8);
+      Sse sse = open(server, "/realtime/sse?database=default&collection=tasks&filters=" + filters, server.token, null);
+      assertThat(sse.line()).isEqualTo(": connected");
+      server.patch(docs("default", "tasks/t"), "{\"doc\":{\"done\":true}}");
+      server.delete(docs("default", "tasks/u"), null);
+      MapValue left = delta(sse.event());
+      assertThat(left.get("type")).isEqualTo(new StringValue("delete"));
+      assertThat(left.get("reason")).isEqualTo(new StringValue("left"));
+      assertThat(((MapValue) left.get("document")).get("done")).isEqualTo(BooleanValue.TRUE);
+      MapValue deleted = delta(sse.event());
+      assertThat(deleted.get("type")).isEqualTo(new StringValue("delete"));
+      assertThat(deleted.get("reason")).isEqualTo(new StringValue("deleted"));
+      assertThat(((MapValue) deleted.get("document")).get("deleted")).isEqualTo(BooleanValue.TRUE);
+      assertThat(((MapValue) deleted.get("document")).get("version")).isEqualTo(IntegerValue.of(2));
+      sse.response().body().close();
+    }
+  }
+
+  private static MapValue delta(Object[] event) {
+    return (MapValue) ((MapValue) ((MapValue) event[1]).get("payload")).get("delta");
   }
 
   @Test

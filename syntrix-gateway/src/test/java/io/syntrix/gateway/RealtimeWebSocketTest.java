@@ -8,6 +8,7 @@ import static io.syntrix.gateway.WsClient.type;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syntrix.model.ArrayValue;
+import io.syntrix.model.BooleanValue;
 import io.syntrix.model.IntegerValue;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.StringValue;
@@ -76,6 +77,12 @@ class RealtimeWebSocketTest {
       server.delete(docs("default", "rooms/r1/messages/m1"), null);
       MapValue deleted = ws.expect("event");
       assertThat(str(delta(deleted), "type")).isEqualTo("delete");
+      assertThat(str(delta(deleted), "reason")).isEqualTo("deleted");
+      MapValue tombstone = (MapValue) delta(deleted).get("document");
+      assertThat(tombstone.get("deleted")).as("the tombstone, as showDeleted reads it").isEqualTo(BooleanValue.TRUE);
+      assertThat(tombstone.get("version")).as("bumped by the delete").isEqualTo(IntegerValue.of(3));
+      assertThat(tombstone.get("text")).as("a tombstone keeps no data").isNull();
+      assertThat(tombstone.get("updatedAt")).as("the delete's time").isEqualTo(delta(deleted).get("timestamp"));
 
       server.post(docs("default", "rooms/r2/messages"), "{\"id\":\"other-room\"}");
       server.post(docs("default", "rooms/r1/messages/m2/replies"), "{\"id\":\"sub-collection\"}");
@@ -120,9 +127,40 @@ class RealtimeWebSocketTest {
       server.patch(docs("default", "people/p"), "{\"doc\":{\"age\":5}}");
       MapValue left = ws.expect("event");
       assertThat(str(delta(left), "type")).as("left").isEqualTo("delete");
-      assertThat(((MapValue) delta(left).get("document")).get("age")).as("the before image").isEqualTo(IntegerValue.of(31));
+      assertThat(str(delta(left), "reason")).isEqualTo("left");
+      MapValue afterImage = (MapValue) delta(left).get("document");
+      assertThat(afterImage.get("age")).as("the document as it now is").isEqualTo(IntegerValue.of(5));
+      assertThat(afterImage.get("version")).isEqualTo(IntegerValue.of(4));
+      assertThat(afterImage.get("deleted")).isNull();
       server.patch(docs("default", "people/p"), "{\"doc\":{\"age\":6}}");
       assertThat(ws.drain(300)).isEmpty();
+    }
+  }
+
+  /** A resume replays deletes and leaves from the change log with the same delta as live delivery. */
+  @Test
+  void aReplayCarriesTheTombstoneOfADeleteAndTheAfterImageOfALeave() {
+    server.post(docs("default", "people"), "{\"id\":\"p\",\"age\":30}");
+    server.post(docs("default", "people"), "{\"id\":\"q\",\"age\":40}");
+    long from = server.store.changeLog().lastSeq();
+    server.patch(docs("default", "people/p"), "{\"doc\":{\"age\":5}}");
+    server.delete(docs("default", "people/q"), null);
+    try (WsClient ws = WsClient.connect(server.port, true)) {
+      ws.auth(server.token, "default");
+      ws.expect("auth_ack");
+      ws.subscribe("adults", "people", "[{\"field\":\"age\",\"op\":\">\",\"value\":20}]", false, from);
+      ws.expect("subscribe_ack");
+      MapValue left = ws.expect("event");
+      assertThat(str(delta(left), "type")).isEqualTo("delete");
+      assertThat(str(delta(left), "reason")).isEqualTo("left");
+      assertThat(((MapValue) delta(left).get("document")).get("age")).isEqualTo(IntegerValue.of(5));
+      MapValue deleted = ws.expect("event");
+      assertThat(str(delta(deleted), "type")).isEqualTo("delete");
+      assertThat(str(delta(deleted), "reason")).isEqualTo("deleted");
+      MapValue tombstone = (MapValue) delta(deleted).get("document");
+      assertThat(tombstone.get("deleted")).isEqualTo(BooleanValue.TRUE);
+      assertThat(tombstone.get("version")).isEqualTo(IntegerValue.of(2));
+      assertThat(tombstone.get("age")).isNull();
     }
   }
 

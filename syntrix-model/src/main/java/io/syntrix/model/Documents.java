@@ -15,20 +15,23 @@ public final class Documents {
   }
 
   /**
-   * Validates client data for the document {@code id} and returns it without an {@code id} field
-   * (the id lives in the path). Refuses reserved field names, an {@code id} that differs from the
-   * path or is malformed, nesting deeper than {@link Json#MAX_DEPTH}, and bodies over 1 MiB.
+   * Validates client data for the document {@code id} and returns what is stored: without an
+   * {@code id} field (the id lives in the path) and without the system fields the server sets
+   * ({@link SystemFields#RESERVED}: a client that read a document and writes it back sends them,
+   * as the original server allows, so they are dropped, not refused). Refuses an {@code id} that
+   * differs from the path or is not a valid id string, nesting deeper than {@link Json#MAX_DEPTH},
+   * and bodies over 1 MiB.
    */
   public static MapValue clientData(MapValue data, String id) {
-    for (String name : data.fields().keySet()) {
-      InvalidInputException.check(!SystemFields.RESERVED.contains(name),
-          "field '" + name + "' is reserved and set by the server");
-    }
     Value bodyId = data.get(SystemFields.ID);
     if (bodyId != null) {
       InvalidInputException.check(ResourcePaths.bodyId(bodyId).equals(id),
           "document id cannot be changed (body id " + bodyId + ", path id '" + id + "')");
-      data = MapValue.builder().putAll(data).remove(SystemFields.ID).build();
+    }
+    if (bodyId != null || hasSystemField(data)) {
+      MapValue.Builder user = MapValue.builder().putAll(data).remove(SystemFields.ID);
+      SystemFields.RESERVED.forEach(user::remove);
+      data = user.build();
     }
     checkDepth(data, 1);
     long size = Json.encodedLength(data);
@@ -36,6 +39,15 @@ public final class Documents {
       throw InvalidInputException.tooLarge("document is " + size + " bytes; the limit is " + MAX_DOCUMENT_BYTES);
     }
     return data;
+  }
+
+  private static boolean hasSystemField(MapValue data) {
+    for (String name : SystemFields.RESERVED) {
+      if (data.get(name) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void checkDepth(Value v, int depth) {

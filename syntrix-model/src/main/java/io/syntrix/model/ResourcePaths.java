@@ -1,5 +1,6 @@
 package io.syntrix.model;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -44,15 +45,15 @@ public final class ResourcePaths {
   }
 
   /**
-   * The id a client put in a document body: a string of 1..64 of {@code [a-zA-Z0-9_.-]}, or an
-   * integer (written as its decimal form). Anything else is refused.
+   * The id a client put in a document body: a string of 1..64 of {@code [a-zA-Z0-9_.-]}. Anything
+   * else, a number included, is refused (as the original server does: a JSON number is not an id).
    */
   public static String bodyId(Value id) {
-    String s = switch (id) {
-      case StringValue str -> str.value();
-      case IntegerValue i -> Long.toString(i.value());
-      default -> throw new InvalidInputException("document id must be a string or an integer, got " + id.typeClass());
-    };
+    if (!(id instanceof StringValue str)) {
+      throw new InvalidInputException("document id must be a string, got a "
+          + id.typeClass().name().toLowerCase(Locale.ROOT));
+    }
+    String s = str.value();
     InvalidInputException.check(BODY_ID.matcher(s).matches(),
         "document id " + quote(s) + " must be 1-" + MAX_BODY_ID_LENGTH + " characters of [a-zA-Z0-9_.-]");
     return s;

@@ -11,7 +11,8 @@ import io.syntrix.model.Document;
  * @param collection the collection path ({@code rooms/r1/messages})
  * @param documentId the last path segment
  * @param before     the live document before the change, or null (it did not exist)
- * @param after      the live document after the change, or null (it was deleted)
+ * @param after      the document after the change: live, or for a delete its tombstone
+ *                   ({@code deleted: true}, the bumped version, the delete's time)
  * @param timestamp  the commit time, Unix ms
  */
 public record Event(long seq, String database, String collection, String documentId, Document before,
@@ -25,11 +26,20 @@ public record Event(long seq, String database, String collection, String documen
 
   static Event of(ChangeEvent change, String collection) {
     return new Event(change.seq(), change.database(), collection, change.path().id(), change.before(),
-        change.liveAfter(), change.timestamp());
+        change.after(), change.timestamp());
   }
 
-  /** What a subscriber sees for {@code op}: the after image, or for {@code DELETE} (a leave) the before image. */
+  /**
+   * What a subscriber sees for {@code op}: the document as the change left it — for
+   * {@code DELETE}, the tombstone of a delete or the after image of a leave (an update after which
+   * the document no longer matches), as the original system sends.
+   */
   public Document document(Op op) {
-    return op == Op.DELETE ? before : after;
+    return after;
+  }
+
+  /** True when the change deleted the document (its after image is a tombstone), not only left a result. */
+  public boolean deletedDocument() {
+    return after != null && after.deleted();
   }
 }

@@ -55,7 +55,9 @@ final class Frames {
 
   /**
    * The delta of one change as one subscription sees it: {@code type}, {@code document} (when
-   * data is included; the before image for a leave), {@code id} (the full path),
+   * data is included: the document as the change left it, a tombstone for a delete),
+   * {@code reason} for a {@code delete} ({@code "deleted"}, or {@code "left"} when the document
+   * still exists but no longer matches; an addition the SDK ignores), {@code id} (the full path),
    * {@code timestamp} and {@code seq}.
    */
   static byte[] delta(Event event, Op op, boolean includeData) {
@@ -67,6 +69,9 @@ final class Frames {
       if (includeData && doc != null) {
         g.writeFieldName("document");
         Json.write(doc.toFlat(), g);
+      }
+      if (op == Op.DELETE) {
+        g.writeStringField("reason", event.deletedDocument() ? "deleted" : "left");
       }
       g.writeStringField("id", event.collection() + "/" + event.documentId());
       g.writeNumberField("timestamp", event.timestamp());
