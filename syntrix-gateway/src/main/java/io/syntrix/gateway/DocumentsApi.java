@@ -28,6 +28,9 @@ import java.util.Set;
  * queued on the store's committer and answered when their future completes.
  */
 final class DocumentsApi {
+  /** How often a write is judged before a document that keeps changing under it gets 409. */
+  private static final int JUDGE_ATTEMPTS = 3;
+
   static final String PREFIX = "/api/v1/databases/:db/documents/*";
   private static final Set<String> UPDATE_KEYS = Set.of("doc", "ifMatch");
   private static final Set<String> DELETE_KEYS = Set.of("ifMatch");
@@ -103,9 +106,7 @@ final class DocumentsApi {
   }
 
   private void commit(RoutingContext ctx, Operation op, Write write, int status) {
-    Future<ChangeEvent> committed = policy.authorize(ctx, write.database(), op).compose(ok ->
-        Future.fromCompletionStage(store.writeAsync(write), ctx.vertx().getOrCreateContext()));
-    Handlers.respond(ctx, committed, event -> {
+    Handlers.respond(ctx, judgeAndWrite(ctx, op, write, JUDGE_ATTEMPTS), event -> {
       metrics.documentWritten(event.op());
       if (status == 204) {
         Responses.noContent(ctx);
@@ -113,5 +114,24 @@ final class DocumentsApi {
         Responses.json(ctx, status, event.after().toFlat());
       }
     });
+  }
+
+  /**
+   * Authorises {@code write} and commits it on condition that the document is still what the rules
+   * judged; if another request changed it in between, judges it again (the answer may differ: a
+   * PUT judged as a create may now be an update the rules refuse), at most {@code attempts} times,
+   * then answers 409.
+   */
+  private Future<ChangeEvent> judgeAndWrite(RoutingContext ctx, Operation op, Write write, int attempts) {
+    return policy.authorizeWrite(ctx, write.database(), op)
+        .compose(judged -> Future.fromCompletionStage(store.writeAsync(judged.guard(write)),
+            ctx.vertx().getOrCreateContext()))
+        .recover(e -> {
+          if (e instanceof StoreException.Changed && attempts > 1) {
+            metrics.rejudged();
+            return judgeAndWrite(ctx, op, write, attempts - 1);
+          }
+          return Future.failedFuture(e);
+        });
   }
 }

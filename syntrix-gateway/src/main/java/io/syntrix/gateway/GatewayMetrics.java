@@ -23,6 +23,7 @@ final class GatewayMetrics {
   private final Map<ChangeEvent.Op, Counter> written = new EnumMap<>(ChangeEvent.Op.class);
   private final Counter examined;
   private final Counter indexEntries;
+  private final Counter rejudged;
 
   GatewayMetrics(PrometheusMeterRegistry registry, DocumentStore store) {
     this.registry = registry;
@@ -36,6 +37,9 @@ final class GatewayMetrics {
         .description("Documents read and evaluated by queries, matching or not").register(registry);
     indexEntries = Counter.builder("syntrix.query.index.entries")
         .description("Index entries read by queries").register(registry);
+    rejudged = Counter.builder("syntrix.writes.rejudged")
+        .description("Writes judged again because their document changed after the rules allowed them")
+        .register(registry);
   }
 
   /** First handler of the chain: times the request and records it under its route once it ends. */
@@ -85,6 +89,10 @@ final class GatewayMetrics {
       Gauge.builder("syntrix.realtime.refused", m, r -> r.refusals().getOrDefault(code, 0L)).tag("code", code)
           .description("Realtime requests refused by a limit").register(registry);
     }
+  }
+
+  void rejudged() {
+    rejudged.increment();
   }
 
   void documentWritten(ChangeEvent.Op op) {

@@ -66,8 +66,12 @@ public final class GatewayServer implements AutoCloseable {
     ClientAddress clients = new ClientAddress(options.trustedProxies());
     this.realtime = new RealtimeServer(vertx, store, identity, streamer, cors::allows, clients::of, options.realtime());
     metrics.realtime(realtime);
-    this.router = buildRouter(new IdentityPolicy(identity.databases(), identity.rules(), store), cors);
+    this.policy = new IdentityPolicy(identity.databases(), identity.rules(), store);
+    this.router = buildRouter(policy, cors);
   }
+
+  /** The rules' gate for every data handler (package-private: tests race its decisions). */
+  final IdentityPolicy policy;
 
   private Router buildRouter(RequestPolicy policy, Cors cors) {
     Router r = Router.router(vertx);

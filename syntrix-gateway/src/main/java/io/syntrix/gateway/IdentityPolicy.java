@@ -18,6 +18,7 @@ import io.syntrix.store.DocumentStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,31 +55,39 @@ final class IdentityPolicy implements RequestPolicy {
 
   @Override
   public Future<Void> authorize(RoutingContext ctx, String database, Operation op) {
+    return authorizeWrite(ctx, database, op).mapEmpty();
+  }
+
+  @Override
+  public Future<Judgement> authorizeWrite(RoutingContext ctx, String database, Operation op) {
     LogicalDatabase db = ctx.get(DATABASE);
     Principal principal = Authenticator.principal(ctx);
     if (RuleAccess.bypassesRules(db, principal)) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(Judgement.UNJUDGED);
     }
-    return ctx.vertx().executeBlocking(() -> decide(db, principal, op), false).compose(d -> {
-      if (d.allowed()) {
-        return Future.succeededFuture();
+    return ctx.vertx().executeBlocking(() -> decide(db, principal, op), false).compose(v -> {
+      if (v.decision().allowed()) {
+        return Future.succeededFuture(v.judgement());
       }
-      log.debug("denied {} {} in {}: {}", op.action(), op.path(), db.id(), d.reason());
+      log.debug("denied {} {} in {}: {}", op.action(), op.path(), db.id(), v.decision().reason());
       return Future.failedFuture(principal == null
           ? new SyntrixException(ErrorCode.UNAUTHORIZED, "unauthorized: sign in to access this database")
           : new SyntrixException(ErrorCode.FORBIDDEN, "Access denied"));
     });
   }
 
+  /** A decision and the version of the document it looked at. */
+  private record Verdict(Decision decision, Judgement judgement) {}
+
   /** Runs on a worker. */
-  private Decision decide(LogicalDatabase db, Principal principal, Operation op) {
+  private Verdict decide(LogicalDatabase db, Principal principal, Operation op) {
     Auth auth = RuleAccess.auth(principal);
     Instant now = Instant.now();
     if (op.action() == Action.LIST) {
       RuleRequest request = op.query() != null
           ? RuleRequest.list(db.id(), op.query(), auth, now, store::get)
           : RuleRequest.list(db.id(), io.syntrix.model.CollectionPath.of(op.path()), auth, now, store::get);
-      return rules.check(request);
+      return new Verdict(rules.check(request), Judgement.UNJUDGED);
     }
     DocumentPath path = DocumentPath.of(op.path());
     Document existing = op.action() == Action.CREATE ? null : store.get(db.id(), path).orElse(null);
@@ -90,6 +99,12 @@ final class IdentityPolicy implements RequestPolicy {
     if (action == Action.DELETE || action == Action.GET) {
       newData = null;
     }
-    return rules.check(RuleRequest.document(db.id(), path, action, auth, newData, existing, now, store::get));
+    Decision decision = rules.check(RuleRequest.document(db.id(), path, action, auth, newData, existing, now,
+        store::get));
+    afterDecision.accept(op);
+    return new Verdict(decision, new Judgement(existing == null ? 0 : existing.version()));
   }
+
+  /** Tests only: runs on the worker between a decision and the write it allows (to race it deterministically). */
+  volatile Consumer<Operation> afterDecision = op -> {};
 }

@@ -27,6 +27,19 @@ public class StoreException extends SyntrixException {
         "ifMatch precondition failed for document '" + path + "' in database '" + database + "'");
   }
 
+  /** A {@link Write.Judged} whose document changed after the rules allowed it. */
+  public static Changed changed(String database, DocumentPath path, long judged, long now) {
+    return new Changed("document '" + path + "' in database '" + database + "' changed while the request was"
+        + " being authorised (version " + judged + " was checked, " + now + " is stored); try again");
+  }
+
+  /** The document changed between the rules' check and the write; judging it again may give another answer. */
+  public static final class Changed extends StoreException {
+    Changed(String message) {
+      super(ErrorCode.CONFLICT, message);
+    }
+  }
+
   public static StoreException unavailable(String message, Throwable cause) {
     return new StoreException(ErrorCode.UNAVAILABLE, message, cause);
   }

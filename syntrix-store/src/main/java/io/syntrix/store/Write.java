@@ -47,6 +47,32 @@ public sealed interface Write {
     }
   }
 
+  /**
+   * {@code write}, on condition that the document is still as the security rules saw it when they
+   * allowed it: live at {@code version}, or not live when {@code version} is 0. Otherwise it fails
+   * with {@link StoreException.Changed} and writes nothing, so the caller can judge it again.
+   */
+  record Judged(Write write, long version) implements Write {
+    public Judged {
+      if (write instanceof Judged) {
+        throw new IllegalArgumentException("a write is judged once");
+      }
+      if (version < 0) {
+        throw new IllegalArgumentException("version " + version + " < 0");
+      }
+    }
+
+    @Override
+    public String database() {
+      return write.database();
+    }
+
+    @Override
+    public DocumentPath path() {
+      return write.path();
+    }
+  }
+
   /** Soft-deletes the document: its data is wiped and a tombstone is kept for the retention period. */
   record Delete(String database, DocumentPath path, List<Filter> ifMatch) implements Write {
     public Delete {

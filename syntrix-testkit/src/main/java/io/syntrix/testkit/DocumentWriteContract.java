@@ -44,6 +44,45 @@ public abstract class DocumentWriteContract extends StoreContractSupport {
     assertThat(store.changeLog().lastSeq()).isEqualTo(1);
   }
 
+  /** A write conditioned on what the rules judged: applied as is when the document is unchanged. */
+  @Test
+  void aJudgedWriteAppliesWhileTheDocumentIsAsJudged() {
+    ChangeEvent created = store.write(new Write.Judged(
+        new Write.Replace(DB, path("users/alice"), json("{\"a\":1}"), List.of()), 0));
+    assertThat(created.op()).as("judged absent, still absent: an upsert creates").isEqualTo(Op.CREATE);
+    ChangeEvent patched = store.write(new Write.Judged(
+        new Write.Patch(DB, path("users/alice"), json("{\"b\":2}"), List.of()), 1));
+    assertThat(patched.after().data()).isEqualTo(json("{\"a\":1,\"b\":2}"));
+    ChangeEvent deleted = store.write(new Write.Judged(new Write.Delete(DB, path("users/alice"), List.of()), 2));
+    assertThat(deleted.after().deleted()).isTrue();
+    ChangeEvent again = store.write(new Write.Judged(
+        new Write.Replace(DB, path("users/alice"), json("{\"c\":3}"), List.of()), 0));
+    assertThat(again.op()).as("a tombstone counts as absent").isEqualTo(Op.CREATE);
+  }
+
+  @Test
+  void aJudgedWriteWhoseDocumentChangedFailsAndWritesNothing() {
+    assertFailsWith(ErrorCode.CONFLICT, () -> store.write(new Write.Judged(
+        new Write.Replace(DB, path("users/alice"), json("{\"a\":1}"), List.of()), 1)));
+    store.create(DB, path("users/alice"), json("{\"a\":1}"));
+    long seq = store.changeLog().lastSeq();
+    for (Write w : List.<Write>of(new Write.Replace(DB, path("users/alice"), json("{\"x\":1}"), List.of()),
+        new Write.Patch(DB, path("users/alice"), json("{\"x\":1}"), List.of()),
+        new Write.Delete(DB, path("users/alice"), List.of()))) {
+      for (long judged : new long[] {0, 2}) {
+        try {
+          store.write(new Write.Judged(w, judged));
+          throw new AssertionError(w + " judged at " + judged + " was applied over version 1");
+        } catch (io.syntrix.store.StoreException.Changed expected) {
+          assertThat(expected.code()).isEqualTo(ErrorCode.CONFLICT);
+          assertThat(expected.getMessage()).contains("users/alice").contains("version " + judged);
+        }
+      }
+    }
+    assertThat(store.get(DB, path("users/alice")).orElseThrow().data()).isEqualTo(json("{\"a\":1}"));
+    assertThat(store.changeLog().lastSeq()).isEqualTo(seq);
+  }
+
   @Test
   void createOverATombstoneRestartsAtVersionOne() throws InterruptedException {
     Document first = store.create(DB, path("users/alice"), json("{\"a\":1}"));
@@ -178,11 +217,19 @@ public abstract class DocumentWriteContract extends StoreContractSupport {
   }
 
   @Test
+  void systemFieldsInClientDataAreDropped() {
+    Document d = store.create(DB, path("c/d"),
+        json("{\"id\":\"d\",\"version\":9,\"createdAt\":3,\"updatedAt\":4,\"collection\":\"x\",\"deleted\":true,\"a\":1}"));
+    assertThat(d.data()).isEqualTo(json("{\"a\":1}"));
+    assertThat(d.version()).isEqualTo(1);
+    assertThat(d.deleted()).isFalse();
+  }
+
+  @Test
   void invalidInputIsRefusedAndNothingIsWritten() {
-    assertFailsWith(ErrorCode.BAD_REQUEST, () -> store.create(DB, path("c/d"), json("{\"version\":3}")));
-    assertFailsWith(ErrorCode.BAD_REQUEST, () -> store.create(DB, path("c/d"), json("{\"createdAt\":3}")));
-    assertFailsWith(ErrorCode.BAD_REQUEST, () -> store.create(DB, path("c/d"), json("{\"deleted\":false}")));
     assertFailsWith(ErrorCode.BAD_REQUEST, () -> store.create(DB, path("c/d"), json("{\"id\":1.5}")));
+    assertFailsWith(ErrorCode.BAD_REQUEST, () -> store.create(DB, path("c/d"), json("{\"id\":\"x\"}")));
+    assertFailsWith(ErrorCode.BAD_REQUEST, () -> store.patch(DB, path("c/d"), json("{\"version\":3}"), List.of()));
     assertFailsWith(ErrorCode.BAD_REQUEST, () -> store.create("bad db", path("c/d"), json("{}")));
     assertFailsWith(ErrorCode.BAD_REQUEST, () -> store.create(DB, path("c/d"), deep(21)));
     assertFailsWith(ErrorCode.PAYLOAD_TOO_LARGE, () -> store.create(DB, path("c/d"),

@@ -24,6 +24,13 @@ final class WriteApplier {
   static Applied apply(Write write, Document current, long now) {
     Document live = current == null || current.deleted() ? null : current;
     return switch (write) {
+      case Write.Judged j -> {
+        long stored = live == null ? 0 : live.version();
+        if (stored != j.version()) {
+          throw StoreException.changed(j.database(), j.path(), j.version(), stored);
+        }
+        yield apply(j.write(), current, now);
+      }
       case Write.Create c -> {
         if (live != null) {
           throw StoreException.alreadyExists(c.database(), c.path());
