@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The gateway's Prometheus metrics: request counts and latencies by route, documents written by
- * operation, the change-log position, and what queries cost. Served at {@code /metrics}.
+ * operation, the change-log position, what queries cost, streamed responses open and cut off,
+ * and replication push batches. Served at {@code /metrics}.
  */
 final class GatewayMetrics {
   /** Access log: one structured line per request, off unless its logger is enabled. */
@@ -22,6 +23,9 @@ final class GatewayMetrics {
   private final Map<ChangeEvent.Op, Counter> written = new EnumMap<>(ChangeEvent.Op.class);
   private final Counter examined;
   private final Counter indexEntries;
+  private final java.util.concurrent.atomic.AtomicInteger streaming = new java.util.concurrent.atomic.AtomicInteger();
+  private final Map<ResponseStream.Reason, Counter> cut = new EnumMap<>(ResponseStream.Reason.class);
+  private final Counter pushBatches;
 
   GatewayMetrics(DocumentStore store) {
     for (ChangeEvent.Op op : ChangeEvent.Op.values()) {
@@ -34,6 +38,15 @@ final class GatewayMetrics {
         .description("Documents read and evaluated by queries, matching or not").register(registry);
     indexEntries = Counter.builder("syntrix.query.index.entries")
         .description("Index entries read by queries").register(registry);
+    Gauge.builder("syntrix.http.streams.open", streaming, java.util.concurrent.atomic.AtomicInteger::get)
+        .description("Streamed responses being written (each holds a worker and its store iterators)")
+        .register(registry);
+    for (ResponseStream.Reason r : ResponseStream.Reason.values()) {
+      cut.put(r, Counter.builder("syntrix.http.streams.cut").tag("reason", r.tag)
+          .description("Streamed responses cut off before their end, by reason").register(registry));
+    }
+    pushBatches = Counter.builder("syntrix.replication.push.batches")
+        .description("Batches of replication push changes written together").register(registry);
   }
 
   /** First handler of the chain: times the request and records it under its route once it ends. */
@@ -92,6 +105,22 @@ final class GatewayMetrics {
   void queryRan(long documentsExamined, long indexEntriesRead) {
     examined.increment(documentsExamined);
     indexEntries.increment(indexEntriesRead);
+  }
+
+  void streamOpened() {
+    streaming.incrementAndGet();
+  }
+
+  /** A streamed response is over; {@code cutReason} is null when it ended normally (or answered an error). */
+  void streamClosed(ResponseStream.Reason cutReason) {
+    streaming.decrementAndGet();
+    if (cutReason != null) {
+      cut.get(cutReason).increment();
+    }
+  }
+
+  void pushBatchWritten() {
+    pushBatches.increment();
   }
 
   String scrape() {

@@ -18,6 +18,7 @@ import io.syntrix.store.DocumentStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,20 +55,37 @@ final class IdentityPolicy implements RequestPolicy {
 
   @Override
   public Future<Void> authorize(RoutingContext ctx, String database, Operation op) {
+    return authorizeAll(ctx, database, List.of(op));
+  }
+
+  /** Every decision on one worker task, in order, stopping at the first denial. */
+  @Override
+  public Future<Void> authorizeAll(RoutingContext ctx, String database, List<Operation> ops) {
     LogicalDatabase db = ctx.get(DATABASE);
     Principal principal = Authenticator.principal(ctx);
     if (RuleAccess.bypassesRules(db, principal)) {
       return Future.succeededFuture();
     }
-    return ctx.vertx().executeBlocking(() -> decide(db, principal, op), false).compose(d -> {
-      if (d.allowed()) {
+    return ctx.vertx().executeBlocking(() -> firstDenial(db, principal, ops), false).compose(denied -> {
+      if (denied == null) {
         return Future.succeededFuture();
       }
-      log.debug("denied {} {} in {}: {}", op.action(), op.path(), db.id(), d.reason());
       return Future.failedFuture(principal == null
           ? new SyntrixException(ErrorCode.UNAUTHORIZED, "unauthorized: sign in to access this database")
           : new SyntrixException(ErrorCode.FORBIDDEN, "Access denied"));
     });
+  }
+
+  /** Runs on a worker; the first operation the rules deny, or null. */
+  private Operation firstDenial(LogicalDatabase db, Principal principal, List<Operation> ops) {
+    for (Operation op : ops) {
+      Decision d = decide(db, principal, op);
+      if (!d.allowed()) {
+        log.debug("denied {} {} in {}: {}", op.action(), op.path(), db.id(), d.reason());
+        return op;
+      }
+    }
+    return null;
   }
 
   /** Runs on a worker. */

@@ -39,4 +39,10 @@ interface RequestPolicy {
 
   /** Succeeds when the caller may perform {@code op}; fails with a SyntrixException (401/403) otherwise. */
   Future<Void> authorize(RoutingContext ctx, String database, Operation op);
+
+  /**
+   * Succeeds when the caller may perform every one of {@code ops} (a replication push); one
+   * worker task decides them all in order rather than one task per operation.
+   */
+  Future<Void> authorizeAll(RoutingContext ctx, String database, java.util.List<Operation> ops);
 }
