@@ -97,7 +97,8 @@ final class ServeCommand implements Callable<Integer> {
             ? new GatewayOptions.RateLimit(true, settings.perMinute(), settings.authPerMinute())
             : GatewayOptions.RateLimit.off())
         .withAllowedOrigins(settings.allowedOrigins()).withTrustedProxies(settings.trustedProxies())
-        .withRealtime(settings.realtime());
+        .withRealtime(settings.realtime()).withResponseDeadlineMillis(settings.responseDeadlineMillis())
+        .withQuerySort(settings.querySort());
     InProcessStreamer streamer = InProcessStreamer.start(store.changeLog(), StreamerOptions.defaults()
         .withCheckpoint(Checkpoint.file(storeOptions.directory().resolve("streamer.checkpoint"))));
     GatewayServer gateway = new GatewayServer(vertx, gatewayOptions, store, identity, streamer);
