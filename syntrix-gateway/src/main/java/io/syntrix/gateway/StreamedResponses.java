@@ -48,6 +48,9 @@ final class StreamedResponses {
       } else {
         log.debug("{} {} (id {}) cut off: {}", ctx.request().method(), ctx.request().path(), RequestIds.of(ctx),
             cut.getMessage());
+        if (!cut.started) {
+          ctx.response().reset(); // the client is gone or stuck: nothing is owed, only the connection to free
+        }
       }
       return;
     }
