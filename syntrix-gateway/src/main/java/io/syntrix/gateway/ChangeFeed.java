@@ -9,7 +9,7 @@ import io.syntrix.store.ChangeLog;
 import io.syntrix.store.ChangeLogTruncatedException;
 import io.syntrix.store.Cursor;
 import io.syntrix.store.DocumentStore;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +28,17 @@ import java.util.Map;
  *       when the snapshot started (changes during the snapshot may come twice; each carries its
  *       version, so applying them is idempotent).
  * </ul>
- * A pull reads at most {@link #SCAN_BUDGET} log entries; it then returns what it found with the
- * position reached, so a client behind a busy log still moves forward.
+ *
+ * <p><b>Bounds.</b> A pull looks at no more than {@link #SCAN_BUDGET} log entries, through
+ * {@link ChangeLog#readCollection}, which skips other databases and collections without decoding
+ * their documents; it then answers what it found with the position reached, so a client behind a
+ * busy log still moves forward. It remembers at most {@code limit} (seq, path) pairs, and hands
+ * the documents to a {@link Sink} one at a time, so a page of large documents is streamed, never
+ * held whole.
  */
 final class ChangeFeed {
   static final int SCAN_BUDGET = 100_000;
-  private static final int PAGE = 1_000;
-  private static final int SNAPSHOT_PAGE = 1_000;
+  private static final int PAGE = 4_096;
 
   private final DocumentStore store;
 
@@ -61,56 +65,90 @@ final class ChangeFeed {
     }
   }
 
-  record Page(List<Document> documents, Position checkpoint) {}
+  /** Receives the documents of a pull in order; runs on the pulling worker. */
+  interface Sink {
+    void document(Document document) throws IOException;
+  }
 
-  /** @param limit most documents to return; 0 for no limit */
-  Page pull(String database, CollectionPath collection, Position from, int limit) {
+  /**
+   * Sends up to {@code limit} documents to {@code sink} and returns the position to continue from.
+   *
+   * @param limit most documents, at least 1
+   */
+  Position pull(String database, CollectionPath collection, Position from, int limit, Sink sink) throws IOException {
     ChangeLog log = store.changeLog();
     if (from.afterId() != null) {
-      return snapshot(database, collection, from.seq(), from.afterId(), limit);
+      return snapshot(database, collection, from.seq(), from.afterId(), limit, sink);
     }
     long seq = from.seq() > log.lastSeq() ? 0 : from.seq();
+    Window window;
     try {
-      return fromLog(log, database, collection, seq, limit);
+      window = window(log, database, collection, seq, limit);
     } catch (ChangeLogTruncatedException e) {
-      return snapshot(database, collection, log.lastSeq(), "", limit);
+      return snapshot(database, collection, log.lastSeq(), "", limit, sink);
     }
+    for (Map.Entry<DocumentPath, Long> changed : window.latest().entrySet()) {
+      Document document = image(log, database, changed.getKey(), changed.getValue());
+      if (document != null) {
+        sink.document(document);
+      }
+    }
+    return new Position(window.reached(), null);
   }
 
-  private Page fromLog(ChangeLog log, String database, CollectionPath collection, long after, int limit) {
-    Map<DocumentPath, Document> latest = new LinkedHashMap<>();
+  /** The latest change of each document of the window, in the order of those changes, and the seq the window ends at. */
+  private record Window(Map<DocumentPath, Long> latest, long reached) {}
+
+  private static Window window(ChangeLog log, String database, CollectionPath collection, long after, int limit) {
+    Map<DocumentPath, Long> latest = new LinkedHashMap<>();
     long position = after;
-    int scanned = 0;
-    while (scanned < SCAN_BUDGET) {
-      List<ChangeEvent> entries = log.read(position, PAGE);
-      if (entries.isEmpty()) {
-        break;
-      }
-      for (ChangeEvent e : entries) {
-        if (e.database().equals(database) && e.path().collection().equals(collection)) {
-          boolean isNew = latest.remove(e.path()) == null;
-          if (isNew && limit > 0 && latest.size() == limit) {
-            return new Page(new ArrayList<>(latest.values()), new Position(position, null));
-          }
-          latest.put(e.path(), e.after());
+    while (position - after < SCAN_BUDGET) {
+      int budget = (int) Math.min(PAGE, SCAN_BUDGET - (position - after));
+      ChangeLog.CollectionChanges page = log.readCollection(position, budget, database, collection);
+      for (ChangeLog.ChangedPath c : page.changes()) {
+        boolean isNew = latest.remove(c.path()) == null;
+        if (isNew && latest.size() == limit) {
+          // Seqs are gap-free and everything between was someone else's or already counted.
+          return new Window(latest, c.seq() - 1);
         }
-        position = e.seq();
-        scanned++;
+        latest.put(c.path(), c.seq());
       }
+      if (page.examinedTo() == position) {
+        break; // the end of the log
+      }
+      position = page.examinedTo();
     }
-    return new Page(new ArrayList<>(latest.values()), new Position(position, null));
+    return new Window(latest, position);
   }
 
-  private Page snapshot(String database, CollectionPath collection, long seq, String afterId, int limit) {
-    int max = limit == 0 ? SNAPSHOT_PAGE : limit;
-    List<Document> docs = new ArrayList<>();
-    try (Cursor<Document> cursor = store.scanCollection(database, collection, afterId.isEmpty() ? null : afterId, true)) {
-      while (cursor.hasNext() && docs.size() < max) {
-        docs.add(cursor.next());
+  /**
+   * The document as the change at {@code seq} left it. Should retention purge that entry while
+   * the pull runs, the current copy stands in: it is as new or newer and carries its version.
+   */
+  private Document image(ChangeLog log, String database, DocumentPath path, long seq) {
+    try {
+      List<ChangeEvent> entry = log.read(seq - 1, 1);
+      if (!entry.isEmpty() && entry.get(0).seq() == seq) {
+        return entry.get(0).after();
       }
-      boolean more = cursor.hasNext();
-      Position next = more ? new Position(seq, docs.get(docs.size() - 1).id()) : new Position(seq, null);
-      return new Page(docs, next);
+    } catch (ChangeLogTruncatedException e) {
+      // fall through to the current copy
+    }
+    return store.get(database, path, true).orElse(null);
+  }
+
+  private Position snapshot(String database, CollectionPath collection, long seq, String afterId, int limit, Sink sink)
+      throws IOException {
+    int sent = 0;
+    String lastId = null;
+    try (Cursor<Document> cursor = store.scanCollection(database, collection, afterId.isEmpty() ? null : afterId, true)) {
+      while (sent < limit && cursor.hasNext()) {
+        Document d = cursor.next();
+        sink.document(d);
+        lastId = d.id();
+        sent++;
+      }
+      return cursor.hasNext() ? new Position(seq, lastId) : new Position(seq, null);
     }
   }
 }

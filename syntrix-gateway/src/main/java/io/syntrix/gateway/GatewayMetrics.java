@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * The gateway's Prometheus metrics: request counts and latencies by route, documents written by
- * operation, the change-log position, and what queries cost. Served at {@code /metrics}, which
- * shows everything in the registry: the server hands the same one to the streamer, so its
+ * operation, the change-log position, what queries cost, streamed responses open and cut off,
+ * replication push batches and writes judged again. Served at {@code /metrics}, which shows
+ * everything in the registry: the server hands the same one to the streamer, so its
  * {@code syntrix_streamer_*} meters appear there too.
  */
 final class GatewayMetrics {
@@ -24,6 +25,9 @@ final class GatewayMetrics {
   private final Counter examined;
   private final Counter indexEntries;
   private final Counter rejudged;
+  private final java.util.concurrent.atomic.AtomicInteger streaming = new java.util.concurrent.atomic.AtomicInteger();
+  private final Map<ResponseStream.Reason, Counter> cut = new EnumMap<>(ResponseStream.Reason.class);
+  private final Counter pushBatches;
 
   GatewayMetrics(PrometheusMeterRegistry registry, DocumentStore store) {
     this.registry = registry;
@@ -40,6 +44,15 @@ final class GatewayMetrics {
     rejudged = Counter.builder("syntrix.writes.rejudged")
         .description("Writes judged again because their document changed after the rules allowed them")
         .register(registry);
+    Gauge.builder("syntrix.http.streams.open", streaming, java.util.concurrent.atomic.AtomicInteger::get)
+        .description("Streamed responses being written (each holds a worker and its store iterators)")
+        .register(registry);
+    for (ResponseStream.Reason r : ResponseStream.Reason.values()) {
+      cut.put(r, Counter.builder("syntrix.http.streams.cut").tag("reason", r.tag)
+          .description("Streamed responses cut off before their end, by reason").register(registry));
+    }
+    pushBatches = Counter.builder("syntrix.replication.push.batches")
+        .description("Batches of replication push changes written together").register(registry);
   }
 
   /** First handler of the chain: times the request and records it under its route once it ends. */
@@ -102,6 +115,22 @@ final class GatewayMetrics {
   void queryRan(long documentsExamined, long indexEntriesRead) {
     examined.increment(documentsExamined);
     indexEntries.increment(indexEntriesRead);
+  }
+
+  void streamOpened() {
+    streaming.incrementAndGet();
+  }
+
+  /** A streamed response is over; {@code cutReason} is null when it ended normally (or answered an error). */
+  void streamClosed(ResponseStream.Reason cutReason) {
+    streaming.decrementAndGet();
+    if (cutReason != null) {
+      cut.get(cutReason).increment();
+    }
+  }
+
+  void pushBatchWritten() {
+    pushBatches.increment();
   }
 
   String scrape() {

@@ -102,8 +102,9 @@ public final class GatewayServer implements AutoCloseable {
     new AdminApi(identity.auth()).mount(r);
     new RulesApi(identity.databases(), identity.rules()).mount(r);
     new DocumentsApi(store, policy, metrics).mount(r);
-    new QueryApi(new QueryEngine(store), policy, metrics).mount(r);
-    new ReplicationApi(store, policy, metrics).mount(r);
+    StreamedResponses streams = new StreamedResponses(options.responseDeadlineMillis(), metrics);
+    new QueryApi(new QueryEngine(store, options.querySort()), policy, metrics, streams).mount(r);
+    new ReplicationApi(store, policy, metrics, streams).mount(r);
     r.route().failureHandler(ApiErrors::handleFailure);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       r.errorHandler(status, ctx -> {

@@ -18,6 +18,8 @@ import io.syntrix.store.DocumentStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,29 +57,67 @@ final class IdentityPolicy implements RequestPolicy {
 
   @Override
   public Future<Void> authorize(RoutingContext ctx, String database, Operation op) {
-    return authorizeWrite(ctx, database, op).mapEmpty();
+    return authorizeAll(ctx, database, List.of(op)).mapEmpty();
   }
 
   @Override
   public Future<Judgement> authorizeWrite(RoutingContext ctx, String database, Operation op) {
+    return authorizeAll(ctx, database, List.of(op)).map(judged -> judged.get(0));
+  }
+
+  /** Every decision on one worker task, in order, stopping at the first denial. */
+  @Override
+  public Future<List<Judgement>> authorizeAll(RoutingContext ctx, String database, List<Operation> ops) {
     LogicalDatabase db = ctx.get(DATABASE);
     Principal principal = Authenticator.principal(ctx);
     if (RuleAccess.bypassesRules(db, principal)) {
-      return Future.succeededFuture(Judgement.UNJUDGED);
+      return Future.succeededFuture(java.util.Collections.nCopies(ops.size(), Judgement.UNJUDGED));
     }
-    return ctx.vertx().executeBlocking(() -> decide(db, principal, op), false).compose(v -> {
-      if (v.decision().allowed()) {
-        return Future.succeededFuture(v.judgement());
-      }
-      log.debug("denied {} {} in {}: {}", op.action(), op.path(), db.id(), v.decision().reason());
-      return Future.failedFuture(principal == null
-          ? new SyntrixException(ErrorCode.UNAUTHORIZED, "unauthorized: sign in to access this database")
-          : new SyntrixException(ErrorCode.FORBIDDEN, "Access denied"));
+    return ctx.vertx().executeBlocking(() -> judgeAll(db, principal, ops), false).compose(judged -> {
+      return judged != null ? Future.succeededFuture(judged) : Future.failedFuture(denied(principal));
     });
+  }
+
+  @Override
+  public Judge judgeOnWorker(RoutingContext ctx, String database) {
+    LogicalDatabase db = ctx.get(DATABASE);
+    Principal principal = Authenticator.principal(ctx);
+    boolean bypass = RuleAccess.bypassesRules(db, principal);
+    return op -> {
+      if (bypass) {
+        return Judgement.UNJUDGED;
+      }
+      Verdict v = decide(db, principal, op);
+      if (!v.decision().allowed()) {
+        log.debug("denied {} {} in {}: {}", op.action(), op.path(), db.id(), v.decision().reason());
+        throw denied(principal);
+      }
+      return v.judgement();
+    };
+  }
+
+  private static SyntrixException denied(Principal principal) {
+    return principal == null
+        ? new SyntrixException(ErrorCode.UNAUTHORIZED, "unauthorized: sign in to access this database")
+        : new SyntrixException(ErrorCode.FORBIDDEN, "Access denied");
   }
 
   /** A decision and the version of the document it looked at. */
   private record Verdict(Decision decision, Judgement judgement) {}
+
+  /** Runs on a worker; what each operation was judged against, or null at the first the rules deny. */
+  private List<Judgement> judgeAll(LogicalDatabase db, Principal principal, List<Operation> ops) {
+    List<Judgement> judged = new ArrayList<>(ops.size());
+    for (Operation op : ops) {
+      Verdict v = decide(db, principal, op);
+      if (!v.decision().allowed()) {
+        log.debug("denied {} {} in {}: {}", op.action(), op.path(), db.id(), v.decision().reason());
+        return null;
+      }
+      judged.add(v.judgement());
+    }
+    return judged;
+  }
 
   /** Runs on a worker. */
   private Verdict decide(LogicalDatabase db, Principal principal, Operation op) {

@@ -3,7 +3,6 @@ package io.syntrix.gateway;
 import io.syntrix.rules.Action;
 import io.syntrix.gateway.RequestPolicy.Operation;
 import io.syntrix.model.IntegerValue;
-import io.syntrix.model.Json;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Query;
 import io.syntrix.model.StringValue;
@@ -13,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * {@code POST /api/v1/databases/{db}/query}: the matching documents as a bare JSON array (the
@@ -21,18 +19,22 @@ import java.io.UncheckedIOException;
  * {@code POST .../query/explain}: the plan and what running it cost.
  *
  * <p>The query is parsed and planned before the status line is written, so every invalid query
- * is a clean 400. A failure after streaming began resets the connection (a truncated array is
- * never passed off as a complete answer).
+ * is a clean 400, and so is one whose in-memory sort outgrows its limits before the first
+ * 16 KiB of results. A failure after streaming began, or a response past its deadline
+ * ({@link ResponseStream}), closes the connection without ending the body: a truncated array is
+ * never passed off as a complete answer.
  */
 final class QueryApi {
   private final QueryEngine engine;
   private final RequestPolicy policy;
   private final GatewayMetrics metrics;
+  private final StreamedResponses streams;
 
-  QueryApi(QueryEngine engine, RequestPolicy policy, GatewayMetrics metrics) {
+  QueryApi(QueryEngine engine, RequestPolicy policy, GatewayMetrics metrics, StreamedResponses streams) {
     this.engine = engine;
     this.policy = policy;
     this.metrics = metrics;
+    this.streams = streams;
   }
 
   void mount(Router router) {
@@ -51,28 +53,33 @@ final class QueryApi {
   }
 
   private void query(RoutingContext ctx) {
-    parse(ctx).compose(r -> ctx.vertx().executeBlocking(() -> {
+    parse(ctx).onSuccess(r -> streams.send(ctx, Responses.JSON, out -> {
       try (QueryCursor cursor = engine.execute(r.database(), r.query())) {
-        try (ResponseStream out = new ResponseStream(ctx.response().setStatusCode(200), Responses.JSON)) {
-          out.write('[');
-          boolean first = true;
-          while (cursor.hasNext()) {
-            if (!first) {
-              out.write(',');
-            }
-            Json.writeTo(cursor.next().toFlat(), new NonClosing(out));
-            first = false;
-          }
-          out.write(']');
-          out.write('\n');
+        try {
+          writeArray(cursor, out);
         } finally {
           metrics.queryRan(cursor.documentsExamined(), cursor.indexEntriesRead());
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
-      return null;
-    }, false)).onFailure(ctx::fail);
+    })).onFailure(ctx::fail);
+  }
+
+  /**
+   * The array, one document at a time. Nothing leaves before the first 16 KiB, so an in-memory
+   * sort refused on the first {@code hasNext} (or a re-sorted run refused early) is still a 400.
+   */
+  private static void writeArray(QueryCursor cursor, ResponseStream out) throws IOException {
+    out.write('[');
+    boolean first = true;
+    while (cursor.hasNext()) {
+      if (!first) {
+        out.write(',');
+      }
+      out.writeJson(cursor.next().toFlat());
+      first = false;
+    }
+    out.write(']');
+    out.write('\n');
   }
 
   private void explain(RoutingContext ctx) {
@@ -92,27 +99,5 @@ final class QueryApi {
             .build();
       }
     }, false)), body -> Responses.json(ctx, 200, body));
-  }
-
-  /** Keeps Json.writeTo (which closes its generator) from ending the response after one document. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(java.io.OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void flush() {
-      // the outer stream decides when a chunk is complete
-    }
-
-    @Override
-    public void close() {
-      // not ours to close
-    }
   }
 }

@@ -1,28 +1,22 @@
 package io.syntrix.gateway;
 
-import io.syntrix.rules.Action;
 import io.syntrix.gateway.RequestPolicy.Operation;
 import io.syntrix.model.ArrayValue;
 import io.syntrix.model.CollectionPath;
-import io.syntrix.model.Document;
-import io.syntrix.model.DocumentPath;
 import io.syntrix.model.Documents;
-import io.syntrix.model.ErrorCode;
-import io.syntrix.model.Filter;
-import io.syntrix.model.FilterOp;
 import io.syntrix.model.IntegerValue;
 import io.syntrix.model.InvalidInputException;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.ResourcePaths;
 import io.syntrix.model.StringValue;
-import io.syntrix.model.SyntrixException;
 import io.syntrix.model.SystemFields;
 import io.syntrix.model.Value;
+import io.syntrix.rules.Action;
 import io.syntrix.store.DocumentStore;
-import io.syntrix.store.Write;
-import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,23 +29,33 @@ import java.util.Set;
  *
  * <p>The checkpoint is the change-log seq as a decimal string ({@code "0"} = from the
  * beginning). See {@link ChangeFeed} for stale and foreign checkpoints.
+ *
+ * <p><b>Bounds.</b> A pull returns at most {@code limit} documents: {@link #DEFAULT_LIMIT} when
+ * the client names none (or 0, which the original read as "all"), and a limit over
+ * {@link #MAX_LIMIT} is a 400, as in the original. Its body is streamed under the response
+ * deadline ({@link StreamedResponses}). A push is parsed and authorized whole, on one worker
+ * task, then applied in batches on another ({@link ReplicationPush}).
  */
 final class ReplicationApi {
   static final String PULL = "/replication/v1/databases/:db/pull";
   static final String PUSH = "/replication/v1/databases/:db/push";
+  static final int DEFAULT_LIMIT = 1_000;
+  static final int MAX_LIMIT = 1_000;
   private static final Set<String> PUSH_KEYS = Set.of("collection", "changes");
   private static final Set<String> CHANGE_KEYS = Set.of("action", "document");
+  private static final byte[] DOCUMENTS = "{\"documents\":[".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CHECKPOINT = "],\"checkpoint\":".getBytes(StandardCharsets.UTF_8);
 
-  private final DocumentStore store;
   private final RequestPolicy policy;
-  private final GatewayMetrics metrics;
   private final ChangeFeed feed;
+  private final ReplicationPush pusher;
+  private final StreamedResponses streams;
 
-  ReplicationApi(DocumentStore store, RequestPolicy policy, GatewayMetrics metrics) {
-    this.store = store;
+  ReplicationApi(DocumentStore store, RequestPolicy policy, GatewayMetrics metrics, StreamedResponses streams) {
     this.policy = policy;
-    this.metrics = metrics;
     this.feed = new ChangeFeed(store);
+    this.pusher = new ReplicationPush(store, metrics);
+    this.streams = streams;
   }
 
   void mount(Router router) {
@@ -68,63 +72,67 @@ final class ReplicationApi {
     InvalidInputException.check(checkpoint != null && !checkpoint.isEmpty(), "'checkpoint' is required (use \"0\" to start)");
     int limit = limitParam(ctx.request().getParam("limit"));
     ChangeFeed.Position from = ChangeFeed.Position.parse(checkpoint);
-    Handlers.respond(ctx, policy.authorize(ctx, db, Operation.list(collection.value(), null))
-        .compose(ok -> ctx.vertx().executeBlocking(() -> feed.pull(db, collection, from, limit), false)), page -> {
-      List<Value> docs = new ArrayList<>(page.documents().size());
-      page.documents().forEach(d -> docs.add(d.toFlat()));
-      Responses.json(ctx, 200, MapValue.builder()
-          .put("documents", new ArrayValue(docs))
-          .put("checkpoint", new StringValue(page.checkpoint().toString()))
-          .build());
+    policy.authorize(ctx, db, Operation.list(collection.value(), null))
+        .onSuccess(ok -> streams.send(ctx, Responses.JSON, out -> writePage(out, db, collection, from, limit)))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code {"documents":[...],"checkpoint":"..."}}, the documents streamed as the feed finds them. */
+  private void writePage(ResponseStream out, String db, CollectionPath collection, ChangeFeed.Position from, int limit)
+      throws IOException {
+    out.write(DOCUMENTS);
+    boolean[] first = {true};
+    ChangeFeed.Position next = feed.pull(db, collection, from, limit, d -> {
+      if (!first[0]) {
+        out.write(',');
+      }
+      out.writeJson(d.toFlat());
+      first[0] = false;
     });
+    out.write(CHECKPOINT);
+    out.writeJson(new StringValue(next.toString()));
+    out.write('}');
+    out.write('\n');
   }
 
   private static int limitParam(String raw) {
     if (raw == null || raw.isEmpty()) {
-      return 0;
+      return DEFAULT_LIMIT;
     }
     try {
       int limit = Integer.parseInt(raw);
-      InvalidInputException.check(limit >= 0 && limit <= 1000, "'limit' must be between 0 and 1000");
-      return limit;
+      InvalidInputException.check(limit >= 0 && limit <= MAX_LIMIT, "'limit' must be between 0 and " + MAX_LIMIT);
+      return limit == 0 ? DEFAULT_LIMIT : limit;
     } catch (NumberFormatException e) {
       throw new InvalidInputException("'limit' must be an integer");
     }
   }
-
-  /** One validated client change. */
-  private record Change(boolean delete, DocumentPath path, MapValue data, Long baseVersion) {}
 
   private void push(RoutingContext ctx) {
     String db = policy.resolveDatabase(ctx, ctx.pathParam("db"));
     MapValue body = Bodies.object(ctx);
     Bodies.onlyKeys(body, PUSH_KEYS, "the push body");
     CollectionPath collection = CollectionPath.of(Bodies.requiredString(body, "collection"));
-    List<Change> changes = new ArrayList<>();
+    List<ReplicationPush.Change> changes = new ArrayList<>();
     for (Value v : Bodies.optionalArray(body, "changes").elements()) {
       changes.add(change(collection, v));
     }
     InvalidInputException.check(!changes.isEmpty(), "'changes' must hold at least one change");
-    List<Future<Void>> checks = new ArrayList<>();
-    for (Change c : changes) {
-      checks.add(policy.authorize(ctx, db, c.delete() ? Operation.of(Action.DELETE, c.path().value())
-          : Operation.write(Action.UPDATE, c.path().value(), c.data(), false)));
+    List<Operation> ops = new ArrayList<>(changes.size());
+    for (ReplicationPush.Change c : changes) {
+      ops.add(c.operation());
     }
-    // Every change is valid and allowed before any is applied; they apply in order on a worker.
-    Handlers.respond(ctx, Future.all(checks).compose(ok -> ctx.vertx().executeBlocking(() -> {
-      List<Value> conflicts = new ArrayList<>();
-      for (Change c : changes) {
-        Document conflict = apply(db, c);
-        if (conflict != null) {
-          conflicts.add(conflict.toFlat());
-        }
-      }
-      return conflicts;
-    }, false)), conflicts -> Responses.json(ctx, 200,
-        MapValue.builder().put("conflicts", new ArrayValue(conflicts)).build()));
+    // Every change is valid and allowed before any is applied; they apply in order on one worker.
+    RequestPolicy.Judge judge = policy.judgeOnWorker(ctx, db);
+    Handlers.respond(ctx, policy.authorizeAll(ctx, db, ops).compose(judged ->
+        ctx.vertx().executeBlocking(() -> pusher.apply(db, changes, judged, judge), false)), conflicts -> {
+          List<Value> flat = new ArrayList<>(conflicts.size());
+          conflicts.forEach(d -> flat.add(d.toFlat()));
+          Responses.json(ctx, 200, MapValue.builder().put("conflicts", new ArrayValue(flat)).build());
+        });
   }
 
-  private static Change change(CollectionPath collection, Value v) {
+  private static ReplicationPush.Change change(CollectionPath collection, Value v) {
     InvalidInputException.check(v instanceof MapValue, "each change must be an object {action, document}");
     MapValue m = (MapValue) v;
     Bodies.onlyKeys(m, CHANGE_KEYS, "a change");
@@ -136,49 +144,7 @@ final class ReplicationApi {
     Value version = document.get(SystemFields.VERSION);
     InvalidInputException.check(version == null || version instanceof IntegerValue, "'version' must be an integer");
     MapValue clean = Documents.clientData(document, id); // drops the system fields clients send back
-    return new Change("delete".equals(action), collection.document(id), clean,
+    return new ReplicationPush.Change("delete".equals(action), collection.document(id), clean,
         version == null ? null : ((IntegerValue) version).value());
-  }
-
-  /** Applies one change; returns the server's document when the change conflicts, else null. */
-  private Document apply(String db, Change c) {
-    Document current = store.get(db, c.path(), true).orElse(null);
-    Document live = current == null || current.deleted() ? null : current;
-    if (c.delete()) {
-      if (live == null) {
-        return null; // deleting what is not there creates nothing
-      }
-      if (c.baseVersion() != null && c.baseVersion() != live.version()) {
-        return live;
-      }
-      return attempt(db, c, new Write.Delete(db, c.path(), versionIs(live.version())));
-    }
-    if (live == null) {
-      if (current != null && c.baseVersion() != null && c.baseVersion() != current.version()) {
-        return current; // the client edited what the server has deleted since
-      }
-      return attempt(db, c, new Write.Create(db, c.path(), c.data()));
-    }
-    if (c.baseVersion() != null && c.baseVersion() != live.version()) {
-      return live;
-    }
-    return attempt(db, c, new Write.Replace(db, c.path(), c.data(), versionIs(live.version())));
-  }
-
-  /** Writes; a concurrent change between the read and the write turns into a conflict with the latest copy. */
-  private Document attempt(String db, Change c, Write write) {
-    try {
-      metrics.documentWritten(store.write(write).op());
-      return null;
-    } catch (SyntrixException e) {
-      if (e.code() != ErrorCode.PRECONDITION_FAILED && e.code() != ErrorCode.CONFLICT && e.code() != ErrorCode.NOT_FOUND) {
-        throw e;
-      }
-      return store.get(db, c.path(), true).orElse(null);
-    }
-  }
-
-  private static List<Filter> versionIs(long version) {
-    return List.of(new Filter(SystemFields.VERSION, FilterOp.EQ, IntegerValue.of(version)));
   }
 }

@@ -3,6 +3,7 @@ package io.syntrix.gateway;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Query;
 import io.syntrix.rules.Action;
+import io.syntrix.store.Write;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
@@ -39,4 +40,40 @@ interface RequestPolicy {
 
   /** Succeeds when the caller may perform {@code op}; fails with a SyntrixException (401/403) otherwise. */
   Future<Void> authorize(RoutingContext ctx, String database, Operation op);
+
+  /**
+   * What a write was allowed against: the version of the live document the rules looked at (0:
+   * none), or {@link #UNJUDGED} when no rule looked at the document (the caller bypasses rules).
+   */
+  record Judgement(long version) {
+    static final Judgement UNJUDGED = new Judgement(-1);
+
+    /** {@code write}, conditioned on the document still being as judged (when it was). */
+    Write guard(Write write) {
+      return version < 0 || write instanceof Write.Create ? write : new Write.Judged(write, version);
+    }
+  }
+
+  /**
+   * Like {@link #authorize}, for a write, and tells what the decision was based on, so the write
+   * can be made conditional on it: between the check and the commit another request may have
+   * created, changed or deleted the document, and the rules might have answered otherwise.
+   */
+  Future<Judgement> authorizeWrite(RoutingContext ctx, String database, Operation op);
+
+  /** Judges one operation at once, on the calling worker thread, for the request it was made for. */
+  interface Judge {
+    /** What {@code op} is allowed against; throws a SyntrixException (401/403) when the rules deny it. */
+    Judgement judge(Operation op);
+  }
+
+  /** A {@link Judge} for this request (call on the event loop; use the judge on a worker). */
+  Judge judgeOnWorker(RoutingContext ctx, String database);
+
+  /**
+   * Succeeds when the caller may perform every one of {@code ops} (a replication push) with what
+   * each was judged against, in order; one worker task decides them all rather than one task per
+   * operation.
+   */
+  Future<java.util.List<Judgement>> authorizeAll(RoutingContext ctx, String database, java.util.List<Operation> ops);
 }

@@ -150,4 +150,17 @@ class JudgedWriteRaceTest {
     assertThat(n[0]).as("judged three times").isEqualTo(3);
     assertThat(stored("notes/n5").get("text")).isNull();
   }
+
+  /** A pushed change whose document changed after the rules allowed it comes back as a conflict, unapplied. */
+  @Test
+  void aPushedChangeIsNotAppliedToADocumentSomeoneElseCreatedMeanwhile() {
+    betweenDecisionAndCommit("notes/n6", () -> storeWrite("notes/n6", "{\"owner\":\"alice\"}"));
+    server.token = bob;
+    var push = server.post("/replication/v1/databases/" + DB + "/push", "{\"collection\":\"notes\",\"changes\":["
+        + "{\"action\":\"update\",\"document\":{\"id\":\"n6\",\"owner\":\"" + bobId + "\"}}]}");
+    assertThat(push.status()).as(push.body()).isEqualTo(200);
+    MapValue conflict = (MapValue) ((io.syntrix.model.ArrayValue) push.object().get("conflicts")).elements().get(0);
+    assertThat(conflict.get("owner")).as("the server's copy").isEqualTo(new StringValue("alice"));
+    assertThat(stored("notes/n6").get("owner")).isEqualTo(new StringValue("alice"));
+  }
 }

@@ -217,4 +217,123 @@ class ReplicationApiTest {
         + "x".repeat(11 << 20) + "\"}}]}");
     assertThat(tooBig.status()).isEqualTo(413);
   }
+
+  private Pulled pull(String db, String collection, String checkpoint, String limitParam) {
+    var r = server.get("/replication/v1/databases/" + db + "/pull?collection=" + collection + "&checkpoint=" + checkpoint
+        + limitParam);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).endsWith("}\n");
+    MapValue body = r.object();
+    List<MapValue> documents = new ArrayList<>();
+    for (Value v : ((ArrayValue) body.get("documents")).elements()) {
+      documents.add((MapValue) v);
+    }
+    return new Pulled(documents, ((StringValue) body.get("checkpoint")).value());
+  }
+
+  private void createMany(String db, String collection, int n, String extra) {
+    createMany(db, collection, 0, n, extra);
+  }
+
+  /** Documents {@code d<from>} to {@code d<from + n - 1>} (four digits at least), written straight to the store. */
+  private void createMany(String db, String collection, int from, int n, String extra) {
+    String dbId = server.identity.databases().find(db).orElseThrow().id();
+    List<java.util.concurrent.CompletableFuture<?>> writes = new ArrayList<>();
+    for (int i = from; i < from + n; i++) {
+      writes.add(server.store.writeAsync(new io.syntrix.store.Write.Create(dbId,
+          io.syntrix.model.DocumentPath.of(collection + "/d" + String.format("%04d", i)),
+          (MapValue) io.syntrix.model.Json.parse("{\"i\":" + i + extra + "}"))));
+    }
+    writes.forEach(java.util.concurrent.CompletableFuture::join);
+  }
+
+  @Test
+  void pullDefaultsTo1000DocumentsAndRefusesALimitOverTheMaximum() {
+    start();
+    createMany("default", "notes", 1_200, "");
+    Pulled unlimited = pull("default", "notes", "0", "");
+    assertThat(unlimited.documents()).as("no limit: the default page").hasSize(ReplicationApi.DEFAULT_LIMIT);
+    assertThat(unlimited.checkpoint()).isEqualTo("1000");
+    assertThat(pull("default", "notes", "0", "&limit=0").documents()).as("0, the original's 'all'").hasSize(1_000);
+    assertThat(pull("default", "notes", "0", "&limit=1000").documents()).hasSize(1_000);
+    Pulled rest = pull("default", "notes", unlimited.checkpoint(), "");
+    assertThat(rest.documents()).hasSize(200);
+    assertThat(rest.ids().get(0)).isEqualTo("d1000");
+    assertThat(rest.checkpoint()).isEqualTo("1200");
+    var over = server.get(PULL + "notes&checkpoint=0&limit=1001");
+    assertThat(over.status()).isEqualTo(400);
+    assertThat(over.string("message")).contains("between 0 and 1000");
+    assertThat(server.get(PULL + "notes&checkpoint=0&limit=-1").status()).isEqualTo(400);
+    assertThat(server.get(PULL + "notes&checkpoint=0&limit=ten").status()).isEqualTo(400);
+  }
+
+  @Test
+  void pullReadsOnlyTheRequestedDatabaseAndCollection() {
+    start();
+    server.createDatabase("elsewhere");
+    for (int round = 0; round < 3; round++) { // interleaved: the same paths in two databases, a sibling and a subcollection
+      createMany("elsewhere", "notes", round * 1000, 300, ",\"db\":\"elsewhere\",\"round\":" + round);
+      createMany("default", "notes", round * 1000, 100 + round, ",\"db\":\"default\",\"round\":" + round);
+      createMany("default", "notesx", round * 1000, 50, "");
+      createMany("default", "notes/d0001/sub", round * 1000, 20, "");
+    }
+    List<MapValue> seen = new ArrayList<>();
+    String checkpoint = "0";
+    for (int page = 0; page < 20; page++) {
+      Pulled p = pull("default", "notes", checkpoint, "&limit=40");
+      seen.addAll(p.documents());
+      checkpoint = p.checkpoint();
+      if (p.documents().isEmpty()) {
+        break;
+      }
+    }
+    assertThat(seen).allSatisfy(d -> {
+      assertThat(d.get("db")).isEqualTo(new StringValue("default"));
+      assertThat(d.get("collection")).isEqualTo(new StringValue("notes"));
+    });
+    assertThat(seen).extracting(d -> ((StringValue) d.get("id")).value()).doesNotHaveDuplicates()
+        .hasSize(100 + 101 + 102);
+    assertThat(seen).filteredOn(d -> d.get("round").equals(IntegerValue.of(2))).hasSize(102);
+    assertThat(checkpoint).isEqualTo(Long.toString(server.store.changeLog().lastSeq()));
+    Pulled other = pull("elsewhere", "notes", "0", "");
+    assertThat(other.documents()).hasSize(900).allSatisfy(d ->
+        assertThat(d.get("db")).isEqualTo(new StringValue("elsewhere")));
+  }
+
+  @Test
+  void aPushOfManyChangesIsAppliedInBoundedBatches() {
+    start();
+    double batchesBefore = pushBatches();
+    StringBuilder changes = new StringBuilder();
+    int n = 2_000;
+    for (int i = 0; i < n; i++) {
+      changes.append(i == 0 ? "" : ",").append("{\"document\":{\"id\":\"d").append(i).append("\",\"i\":").append(i)
+          .append("}}");
+    }
+    // The same document again, three times in a row, each based on the version the previous one wrote.
+    changes.append(",{\"document\":{\"id\":\"d7\",\"i\":-1,\"version\":1}}")
+        .append(",{\"document\":{\"id\":\"d7\",\"i\":-2,\"version\":2}}")
+        .append(",{\"action\":\"delete\",\"document\":{\"id\":\"d8\",\"version\":1}}")
+        .append(",{\"document\":{\"id\":\"d7\",\"i\":-3,\"version\":2}}"); // stale: a conflict
+    var r = server.post(PUSH, "{\"collection\":\"notes\",\"changes\":[" + changes + "]}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<Value> conflicts = ((ArrayValue) r.object().get("conflicts")).elements();
+    assertThat(conflicts).hasSize(1);
+    assertThat(((MapValue) conflicts.get(0)).get("i")).isEqualTo(IntegerValue.of(-2));
+    assertThat(server.store.changeLog().lastSeq()).isEqualTo(n + 3);
+    MapValue d7 = server.get(docs("default", "notes/d7")).object();
+    assertThat(d7.get("i")).isEqualTo(IntegerValue.of(-2));
+    assertThat(d7.get("version")).isEqualTo(IntegerValue.of(3));
+    assertThat(server.get(docs("default", "notes/d8")).status()).isEqualTo(404);
+    assertThat(server.get(docs("default", "notes/d1999")).object().get("i")).isEqualTo(IntegerValue.of(1999));
+    // 2,000 distinct documents and the first d7 fill 8 batches of at most 256; each repeated d7 starts another.
+    assertThat(pushBatches() - batchesBefore).isEqualTo(8 + 2);
+  }
+
+  private double pushBatches() {
+    var m = java.util.regex.Pattern.compile("(?m)^syntrix_replication_push_batches_total (\\S+)$")
+        .matcher(server.get("/metrics").body());
+    assertThat(m.find()).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.IntFunction;
 
 /**
  * One run of a plan: the access path's documents, post-filtered with every filter, kept only
@@ -42,7 +43,7 @@ final class Execution implements QueryCursor {
   private Row next;
   private boolean closed;
 
-  Execution(QueryPlan plan, Reader reader) {
+  Execution(QueryPlan plan, Reader reader, SortLimits sortLimits) {
     this.plan = plan;
     this.reader = reader;
     this.predicate = plan.predicate();
@@ -51,10 +52,11 @@ final class Execution implements QueryCursor {
     this.cursor = position(plan.query());
     this.source = open(plan.route());
     Rows filtered = this::filtered;
+    IntFunction<SortBuffer> buffers = keep -> new SortBuffer(order, keep, sortLimits, () -> plan.sortRefusal(sortLimits));
     this.rows = switch (plan.sortMode()) {
       case NONE -> filtered;
-      case TIE_GROUPS -> Rows.sortTieGroups(filtered, order);
-      case IN_MEMORY -> Rows.sortAll(filtered, order, limit);
+      case TIE_GROUPS -> Rows.sortTieGroups(filtered, limit, buffers);
+      case IN_MEMORY -> Rows.sortAll(filtered, limit, buffers);
     };
   }
 

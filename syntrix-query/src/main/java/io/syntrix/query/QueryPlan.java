@@ -2,11 +2,15 @@ package io.syntrix.query;
 
 import io.syntrix.model.DocumentPredicate;
 import io.syntrix.model.Filter;
+import io.syntrix.model.FilterOp;
 import io.syntrix.model.Json;
+import io.syntrix.model.OrderBy;
 import io.syntrix.model.Query;
+import io.syntrix.model.SystemFields;
 import io.syntrix.model.Value;
 import io.syntrix.model.Values;
 import io.syntrix.store.IndexRange;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -125,6 +129,42 @@ public final class QueryPlan {
       case TIE_GROUPS -> "sort each run of equal '" + query.orderBy().get(0).field() + "' by " + order;
       case IN_MEMORY -> (query.limit() > 0 ? "top " + query.limit() + " in memory by " : "sort in memory by ") + order;
     };
+  }
+
+  /**
+   * Why a query whose in-memory sort outgrew {@code limits} is refused, naming the index that
+   * would have served it in order: its equality fields, then its {@code orderBy} fields
+   * (Firestore's composite-index shape). Only single-field indexes exist, so the way out is a
+   * limit (the sort then holds one page) or narrower filters.
+   */
+  String sortRefusal(SortLimits limits) {
+    List<String> fields = new ArrayList<>();
+    for (Filter f : query.filters()) {
+      boolean equality = f.op() == FilterOp.EQ || f.op() == FilterOp.IN;
+      if (equality && !f.field().equals(SystemFields.ID) && !fields.contains(f.field())
+          && query.orderBy().stream().noneMatch(o -> o.field().equals(f.field()))) {
+        fields.add(f.field());
+      }
+    }
+    String unindexable = null;
+    for (OrderBy o : query.orderBy()) {
+      if (o.field().equals(SystemFields.ID)) {
+        break; // ids are unique: nothing after them orders anything
+      }
+      fields.add(o.field() + (o.direction() == OrderBy.Direction.DESC ? " desc" : " asc"));
+      if (unindexable == null && !QueryPlanner.isIndexed(o.field())) {
+        unindexable = o.field();
+      }
+    }
+    String index = "(" + String.join(", ", fields) + ")";
+    String why = unindexable != null
+        ? "it needs an index on " + index + ", and '" + unindexable + "' cannot be indexed (nested fields, "
+            + "'collection' and 'deleted' have no index)"
+        : "it needs a composite index on " + index + ", and only single-field indexes exist";
+    long bytes = limits.maxBytes();
+    String size = bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
+    return "query would sort more than " + limits.maxDocuments() + " documents or " + size + " in memory: " + why + "; give it a limit (at most " + Query.MAX_LIMIT
+        + ") and page with startAfter, or filter more narrowly";
   }
 
   /** One line: access path, range, post-filter, sort and limit. */

@@ -47,12 +47,14 @@ import java.util.Map;
  *   <li>First orderBy field indexed: its index in the requested direction, narrowed to that
  *       field's constraint; with no constraint (nothing demands presence), documents missing the
  *       field are merged in at the null position from a collection scan in the same direction.
- *       With more orderBy fields, each run of equal first values is sorted in memory (memory:
- *       the largest run).
+ *       With more orderBy fields (other than {@code id} in the first field's direction), each
+ *       run of equal first values is sorted in memory (memory: the largest run, or the limit).
  *   <li>Otherwise (nested or unindexed first orderBy field): the unordered access or a collection
  *       scan, then an in-memory sort; this is the one plan whose memory grows with the result
  *       (bounded by the limit when there is one).
  * </ol>
+ * Every in-memory sort holds its rows within the engine's {@link SortLimits}; a query that would
+ * hold more is refused (400) with the index it would need.
  *
  * <p><b>Concurrency.</b> Stateless apart from the store; probes are short index reads. A plan
  * chosen from a probe stays correct if data changes before it runs, it may only cost more.
@@ -96,10 +98,20 @@ final class QueryPlanner {
       FieldConstraint c = constraints.get(first);
       Route route = new Route.IndexOrdered(first, c == null ? List.of(IndexRange.ALL) : c.ranges(), descending,
           c == null && !SystemFields.INDEXED.contains(first));
-      return plan(query, route, orderBy.size() > 1 ? QueryPlan.Sort.TIE_GROUPS : QueryPlan.Sort.NONE, probe);
+      return plan(query, route, tiesInIndexOrder(orderBy) ? QueryPlan.Sort.NONE : QueryPlan.Sort.TIE_GROUPS, probe);
     }
     return plan(query, unordered != null ? unordered : new Route.CollectionScan(false), QueryPlan.Sort.IN_MEMORY,
         probe);
+  }
+
+  /**
+   * Whether an index walk on the first field already breaks its ties in result order: the index
+   * is in (value, id) order, reversed when descending, so {@code [a]} and {@code [a, id]} in
+   * a's direction need no re-sorting (and hold no run in memory).
+   */
+  private static boolean tiesInIndexOrder(List<OrderBy> orderBy) {
+    return orderBy.size() == 1 || (orderBy.get(1).field().equals(SystemFields.ID)
+        && orderBy.get(1).direction() == orderBy.get(0).direction());
   }
 
   private QueryPlan plan(Query query, Route route, QueryPlan.Sort sort, Probe probe) {

@@ -42,6 +42,11 @@ class QueryExplainTest extends QueryTestSupport {
         .isEqualTo("index-scan on n all values desc + documents missing 'n' merged at null, limit 5");
     assertThat(explain(q(C).asc("kind").desc("n")))
         .isEqualTo("index-scan on kind all values asc + documents missing 'kind' merged at null, then sort each run of equal 'kind' by kind asc, n desc, id desc");
+    assertThat(explain(q(C).asc("kind").asc("id")))
+        .as("the index already breaks ties by id: no run is re-sorted")
+        .isEqualTo("index-scan on kind all values asc + documents missing 'kind' merged at null");
+    assertThat(explain(q(C).desc("kind").asc("id")))
+        .isEqualTo("index-scan on kind all values desc + documents missing 'kind' merged at null, then sort each run of equal 'kind' by kind desc, id asc, id asc");
     assertThat(explain(q(C).where("kind", "==", "\"k1\"").asc("kind").desc("n")))
         .isEqualTo("index-scan on kind == \"k1\" asc, then filter kind == \"k1\", then sort each run of equal 'kind' by kind asc, n desc, id desc");
     assertThat(explain(q(C).where("kind", "==", "\"k1\"").desc("n").limit(3)))

@@ -14,7 +14,7 @@ class StalePlanTest extends QueryTestSupport {
 
   private List<String> runPlan(QueryPlan plan, Query q, long[] examined) {
     List<String> out = new ArrayList<>();
-    try (Execution run = new Execution(plan, new Reader(store, DB, q.collection(), q.showDeleted()))) {
+    try (Execution run = new Execution(plan, new Reader(store, DB, q.collection(), q.showDeleted()), SortLimits.DEFAULTS)) {
       run.forEachRemaining(d -> out.add(d.id()));
       examined[0] = run.documentsExamined();
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.syntrix.gateway.realtime.RealtimeOptions;
 import io.syntrix.model.InvalidInputException;
+import io.syntrix.query.SortLimits;
 import io.syntrix.store.rocksdb.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import java.util.Map;
  *     authPerMinute: 20    # signup/login/refresh per client IP
  *   allowedOrigins: []     # CORS and realtime origin check; empty allows any
  *   trustedProxies: []     # peers whose X-Forwarded-For is believed
+ *   responseDeadlineMillis: 60000     # a streamed response (query, pull) not done by then is cut off
  * storage:
  *   dataDir: ./data        # SYNTRIX_DATA_DIR
  *   retention: P30D        # SYNTRIX_RETENTION (ISO-8601 duration)
@@ -48,22 +50,27 @@ import java.util.Map;
  *   maxConnectionsPerIp: 1024         # --realtime-connections-per-ip; 0: no limit
  *   messagesPerSecond: 50             # inbound, per connection (burst twice that)
  *   authDeadlineMillis: 10000
+ * query:
+ *   maxSortDocuments: 10000           # most documents a query sorts in memory; past it: 400 naming the index
+ *   maxSortBytes: 67108864            # the same, in (estimated) bytes
  * </pre>
  */
 record ServerConfig(String host, int port, Path dataDir, Duration retention, Durability durability,
                     boolean rateLimitEnabled, int perMinute, int authPerMinute, List<String> allowedOrigins,
                     List<String> trustedProxies, String adminPassword, Path signingKeyFile, int maxDatabasesPerUser,
-                    RealtimeOptions realtime) {
+                    RealtimeOptions realtime, long responseDeadlineMillis, SortLimits querySort) {
   static ServerConfig defaults() {
     return new ServerConfig("0.0.0.0", 8080, Path.of("data"), Duration.ofDays(30), Durability.FSYNC_PERIODIC,
-        true, 600, 20, List.of(), List.of(), null, null, 10, RealtimeOptions.defaults());
+        true, 600, 20, List.of(), List.of(), null, null, 10, RealtimeOptions.defaults(), 60_000, SortLimits.DEFAULTS);
   }
 
   /** The YAML file's shape; absent keys keep the value below them. */
   @JsonIgnoreProperties(ignoreUnknown = false)
-  record File(Server server, Storage storage, Identity identity, Realtime realtime) {
+  record File(Server server, Storage storage, Identity identity, Realtime realtime, Query query) {
     record Server(String host, Integer port, RateLimit rateLimit, List<String> allowedOrigins,
-                  List<String> trustedProxies) {}
+                  List<String> trustedProxies, Long responseDeadlineMillis) {}
+
+    record Query(Integer maxSortDocuments, Long maxSortBytes) {}
 
     record RateLimit(Boolean enabled, Integer perMinute, Integer authPerMinute) {}
 
@@ -99,6 +106,19 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
       }
       c = c.withNetwork(s.allowedOrigins() != null ? s.allowedOrigins() : c.allowedOrigins,
           s.trustedProxies() != null ? s.trustedProxies() : c.trustedProxies);
+      if (s.responseDeadlineMillis() != null) {
+        c = c.withResponseLimits(s.responseDeadlineMillis(), c.querySort);
+      }
+    }
+    if (f.query() != null) {
+      File.Query q = f.query();
+      try {
+        c = c.withResponseLimits(c.responseDeadlineMillis, new SortLimits(
+            q.maxSortDocuments() != null ? q.maxSortDocuments() : c.querySort.maxDocuments(),
+            q.maxSortBytes() != null ? q.maxSortBytes() : c.querySort.maxBytes()));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("query: " + e.getMessage());
+      }
     }
     if (f.storage() != null) {
       c = c.with(null, null, f.storage().dataDir(), f.storage().retention(), f.storage().durability());
@@ -151,7 +171,16 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
 
   ServerConfig withRealtime(RealtimeOptions realtime) {
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
-        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime);
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort);
+  }
+
+  /** How long a streamed response may take, and what a query may sort in memory. */
+  ServerConfig withResponseLimits(long responseDeadlineMillis, SortLimits querySort) {
+    InvalidInputException.check(responseDeadlineMillis > 0, "responseDeadlineMillis must be positive, got "
+        + responseDeadlineMillis);
+    return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime,
+        responseDeadlineMillis, querySort);
   }
 
   private static int positive(int v, String name) {
@@ -179,23 +208,23 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
         retention != null ? parseDuration(retention) : this.retention,
         durability != null ? parseDurability(durability) : this.durability,
         rateLimitEnabled, perMinute, authPerMinute, allowedOrigins, trustedProxies, adminPassword, signingKeyFile,
-        maxDatabasesPerUser, realtime);
+        maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort);
   }
 
   ServerConfig withRateLimit(boolean enabled, int perMinute, int authPerMinute) {
     return new ServerConfig(host, port, dataDir, retention, durability, enabled, perMinute, authPerMinute,
-        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime);
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort);
   }
 
   ServerConfig withNetwork(List<String> allowedOrigins, List<String> trustedProxies) {
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
-        List.copyOf(allowedOrigins), List.copyOf(trustedProxies), adminPassword, signingKeyFile, maxDatabasesPerUser, realtime);
+        List.copyOf(allowedOrigins), List.copyOf(trustedProxies), adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort);
   }
 
   ServerConfig withIdentity(String adminPassword, Path signingKeyFile, int maxDatabasesPerUser) {
     InvalidInputException.check(maxDatabasesPerUser >= 0, "maxDatabasesPerUser must not be negative");
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
-        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime);
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort);
   }
 
   private static int parsePort(String s) {

@@ -71,7 +71,8 @@ final class Standalone {
             ? new GatewayOptions.RateLimit(true, settings.perMinute(), settings.authPerMinute())
             : GatewayOptions.RateLimit.off())
         .withAllowedOrigins(settings.allowedOrigins()).withTrustedProxies(settings.trustedProxies())
-        .withRealtime(settings.realtime());
+        .withRealtime(settings.realtime()).withResponseDeadlineMillis(settings.responseDeadlineMillis())
+        .withQuerySort(settings.querySort());
     streamer = InProcessStreamer.start(store.changeLog(), StreamerOptions.defaults().withMeters(meters)
         .withCheckpoint(Checkpoint.file(storeOptions.directory().resolve("streamer.checkpoint"))));
     gateway = new GatewayServer(vertx, gatewayOptions, store, identity, streamer, meters);

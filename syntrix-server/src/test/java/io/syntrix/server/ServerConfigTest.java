@@ -47,4 +47,28 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.defaults().withConnectionLimits(-1, null))
         .isInstanceOf(InvalidInputException.class);
   }
+
+  @Test
+  void theResponseDeadlineAndSortLimitsComeFromTheFile() throws Exception {
+    ServerConfig defaults = ServerConfig.defaults();
+    assertThat(defaults.responseDeadlineMillis()).isEqualTo(60_000);
+    assertThat(defaults.querySort()).isEqualTo(io.syntrix.query.SortLimits.DEFAULTS);
+    Path file = dir.resolve("limits.yaml");
+    Files.writeString(file, """
+        server:
+          responseDeadlineMillis: 5000
+        query:
+          maxSortDocuments: 500
+        """);
+    ServerConfig c = defaults.withFile(file);
+    assertThat(c.responseDeadlineMillis()).isEqualTo(5_000);
+    assertThat(c.querySort().maxDocuments()).isEqualTo(500);
+    assertThat(c.querySort().maxBytes()).as("untouched").isEqualTo(io.syntrix.query.SortLimits.DEFAULTS.maxBytes());
+    Files.writeString(file, "server:\n  responseDeadlineMillis: 0\n");
+    assertThatThrownBy(() -> defaults.withFile(file)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("responseDeadlineMillis");
+    Files.writeString(file, "query:\n  maxSortDocuments: 0\n");
+    assertThatThrownBy(() -> defaults.withFile(file)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("query");
+  }
 }

@@ -50,6 +50,36 @@ public abstract class ChangeLogContract extends StoreContractSupport {
   }
 
   @Test
+  void readCollectionFindsOneCollectionOfOneDatabaseWithinItsBudget() {
+    store.create(DB, path("c/a"), json("{}"));              // 1
+    store.create("db2", path("c/a"), json("{}"));           // 2: other database
+    store.create(DB, path("c/a/sub/x"), json("{}"));        // 3: subcollection
+    store.create(DB, path("cc/a"), json("{}"));             // 4: collection with a longer name
+    store.create(DB, path("c/b"), json("{}"));              // 5
+    store.patch(DB, path("c/a"), json("{\"pad\":\"" + "x".repeat(2000) + "\"}"), List.of()); // 6: a large entry
+    store.delete(DB, path("c/a"), List.of());                // 7
+    store.create(DB, path("d/b"), json("{}"));              // 8
+    var log = store.changeLog();
+    var all = log.readCollection(0, 100, DB, path("c/a").collection());
+    assertThat(all.changes()).extracting(c -> c.seq()).containsExactly(1L, 5L, 6L, 7L);
+    assertThat(all.changes()).extracting(c -> c.path()).containsExactly(path("c/a"), path("c/b"), path("c/a"),
+        path("c/a"));
+    assertThat(all.examinedTo()).isEqualTo(8);
+    var bounded = log.readCollection(1, 3, DB, path("c/a").collection());
+    assertThat(bounded.changes()).isEmpty();
+    assertThat(bounded.examinedTo()).as("three entries looked at, none of them ours").isEqualTo(4);
+    assertThat(log.readCollection(8, 100, DB, path("c/a").collection()).examinedTo()).isEqualTo(8);
+    assertThat(log.readCollection(0, 100, "db2", path("c/a").collection()).changes())
+        .extracting(c -> c.seq()).containsExactly(2L);
+    assertThat(log.readCollection(0, 100, DB, path("c/a/sub/x").collection()).changes())
+        .extracting(c -> c.seq()).containsExactly(3L);
+    String deep = ("s" + "x".repeat(100) + "/d/").repeat(6) + "leaf"; // a header longer than a short read of it (600+ bytes)
+    store.create(DB, path(deep + "/doc"), json("{}"));    // 9
+    assertThat(log.readCollection(0, 100, DB, path(deep + "/doc").collection()).changes())
+        .extracting(c -> c.path()).containsExactly(path(deep + "/doc"));
+  }
+
+  @Test
   void awaitBlocksUntilTheNextCommit() throws Exception {
     store.create(DB, path("c/a"), json("{}"));
     assertThat(store.changeLog().awaitAfter(1, 50, TimeUnit.MILLISECONDS)).as("times out").isEqualTo(1);

@@ -14,10 +14,11 @@ import java.io.UncheckedIOException;
  * Stored form of a change-log entry (the seq is the key):
  * {@code [format 1][op 1][timestamp 8][database UTF][path UTF][before len 4][before][after len 4][after]},
  * a length of -1 standing for an absent image. The timestamp sits at a fixed offset so retention
- * can read it without decoding the rest.
+ * can read it without decoding the rest, and {@link CollectionFilter} reads the names that follow
+ * it the same way: a new layout must keep them in front or change both.
  */
 final class ChangeCodec {
-  private static final byte FORMAT = 1;
+  static final byte FORMAT = 1;
   private static final ChangeEvent.Op[] OPS = ChangeEvent.Op.values();
 
   private ChangeCodec() {}

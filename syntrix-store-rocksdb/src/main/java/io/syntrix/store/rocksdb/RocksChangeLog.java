@@ -1,6 +1,8 @@
 package io.syntrix.store.rocksdb;
 
 import io.syntrix.model.ChangeEvent;
+import io.syntrix.model.CollectionPath;
+import io.syntrix.model.DocumentPath;
 import io.syntrix.store.ChangeLog;
 import io.syntrix.store.ChangeLogTruncatedException;
 import java.util.ArrayList;
@@ -11,6 +13,8 @@ import org.rocksdb.RocksIterator;
 
 /** The change log read side: entries live in the {@code changes} column family keyed by seq. */
 final class RocksChangeLog implements ChangeLog {
+  /** Bytes of each value {@link #readCollection} copies to read its header (database and path names). */
+  private static final int HEAD = 512;
   private final Engine engine;
   private final Committer committer;
 
@@ -60,6 +64,47 @@ final class RocksChangeLog implements ChangeLog {
       }
     }
     return out;
+  }
+
+  /**
+   * A bounded scan like {@link #read}, with the same truncation checks, that copies only the
+   * first bytes of each value (most headers fit in {@link #HEAD}) and decodes only the paths of
+   * matching entries.
+   */
+  @Override
+  public CollectionChanges readCollection(long afterSeq, int maxExamined, String database, CollectionPath collection) {
+    long last = lastSeq();
+    long first = firstSeq();
+    if (afterSeq + 1 < first && afterSeq < last) {
+      throw new ChangeLogTruncatedException(afterSeq, first);
+    }
+    CollectionFilter filter = new CollectionFilter(database, collection);
+    List<ChangedPath> out = new ArrayList<>();
+    byte[] head = new byte[HEAD];
+    long examinedTo = afterSeq;
+    try (RocksIterator it = engine.db.newIterator(engine.changes)) {
+      it.seek(Keys.seq(afterSeq + 1));
+      for (; it.isValid() && examinedTo - afterSeq < maxExamined; it.next()) {
+        long seq = Keys.seqOf(it.key());
+        if (seq > last) {
+          break;
+        }
+        if (seq != examinedTo + 1) {
+          throw new ChangeLogTruncatedException(afterSeq, seq);
+        }
+        int size = it.value(head);
+        byte[] header = CollectionFilter.headerLength(head, Math.min(size, head.length)) >= 0 ? head : it.value();
+        DocumentPath path = filter.match(header);
+        if (path != null) {
+          out.add(new ChangedPath(seq, path));
+        }
+        examinedTo = seq;
+      }
+      if (examinedTo == afterSeq && afterSeq < last && maxExamined > 0) {
+        throw new ChangeLogTruncatedException(afterSeq, firstSeq());
+      }
+    }
+    return new CollectionChanges(out, examinedTo);
   }
 
   @Override
