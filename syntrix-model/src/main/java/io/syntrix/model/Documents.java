@@ -6,6 +6,8 @@ import java.util.UUID;
 public final class Documents {
   /** Largest accepted document, as compact JSON of its data. */
   public static final int MAX_DOCUMENT_BYTES = 1 << 20;
+  /** Longest field name in UTF-8 bytes, at any depth (Firestore's limit; index keys hold top-level names). */
+  public static final int MAX_FIELD_NAME_BYTES = 1500;
 
   private Documents() {}
 
@@ -17,7 +19,8 @@ public final class Documents {
   /**
    * Validates client data for the document {@code id} and returns it without an {@code id} field
    * (the id lives in the path). Refuses reserved field names, an {@code id} that differs from the
-   * path or is malformed, nesting deeper than {@link Json#MAX_DEPTH}, and bodies over 1 MiB.
+   * path or is malformed, nesting deeper than {@link Json#MAX_DEPTH}, field names over
+   * {@link #MAX_FIELD_NAME_BYTES}, and bodies over 1 MiB.
    */
   public static MapValue clientData(MapValue data, String id) {
     for (String name : data.fields().keySet()) {
@@ -41,9 +44,21 @@ public final class Documents {
   private static void checkDepth(Value v, int depth) {
     InvalidInputException.check(depth <= Json.MAX_DEPTH, "document nests deeper than " + Json.MAX_DEPTH + " levels");
     switch (v) {
-      case MapValue m -> m.fields().values().forEach(c -> checkChild(c, depth));
+      case MapValue m -> m.fields().forEach((name, c) -> {
+        checkName(name);
+        checkChild(c, depth);
+      });
       case ArrayValue a -> a.elements().forEach(c -> checkChild(c, depth));
       default -> { }
+    }
+  }
+
+  private static void checkName(String name) {
+    // UTF-8 needs at most 3 bytes per char, so only long names are measured.
+    if (name.length() * 3L > MAX_FIELD_NAME_BYTES) {
+      int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      InvalidInputException.check(bytes <= MAX_FIELD_NAME_BYTES, "field name " + ResourcePaths.quote(name) + " is "
+          + bytes + " bytes; the limit is " + MAX_FIELD_NAME_BYTES);
     }
   }
 

@@ -93,8 +93,12 @@ final class Committer implements AutoCloseable {
   /** nanoTime of the oldest write not yet fsynced, or -1. Committer thread only. */
   private long unsyncedSince = -1;
 
-  Committer(Engine engine, RocksStoreOptions options, long lastSeq, long firstSeq, long lastTimestamp) {
+  private final UsageCounters counters;
+
+  Committer(Engine engine, RocksStoreOptions options, UsageCounters counters, long lastSeq, long firstSeq,
+            long lastTimestamp) {
     this.engine = engine;
+    this.counters = counters;
     this.durability = options.durability();
     this.syncIntervalNanos = options.syncInterval().toNanos();
     this.lastSeq = lastSeq;
@@ -117,7 +121,7 @@ final class Committer implements AutoCloseable {
   RocksReadSnapshot snapshot() {
     publication.readLock().lock();
     try {
-      return new RocksReadSnapshot(engine, engine.db.getSnapshot(), lastSeq);
+      return new RocksReadSnapshot(engine, engine.db.getSnapshot(), lastSeq, counters.overflowEntries());
     } finally {
       publication.readLock().unlock();
     }
@@ -240,7 +244,9 @@ final class Committer implements AutoCloseable {
 
   private void runDrop(DropTask drop) {
     try {
-      drop.result().complete(Retention.dropDatabase(engine, drop.database(), writeOptions));
+      long documents = Retention.dropDatabase(engine, counters, drop.database(), writeOptions);
+      counters.dropped(drop.database());
+      drop.result().complete(documents);
     } catch (RocksDBException | RuntimeException e) {
       log.error("dropping database {} failed", drop.database(), e);
       drop.result().completeExceptionally(StoreException.unavailable("cannot drop database " + drop.database(), e));
@@ -268,16 +274,19 @@ final class Committer implements AutoCloseable {
         }
       }
       batch.indexDeltas.flushTo(wb);
+      batch.usage.writeTo(wb);
       publication.writeLock().lock();
       try {
         if (wb.count() > 0) {
           engine.db.write(writeOptions, wb);
         }
         lastSeq = batch.seq;
+        batch.usage.committed();
       } finally {
         publication.writeLock().unlock();
       }
     } catch (RocksDBException | RuntimeException e) {
+      batch.usage.failed();
       log.error("commit of {} tasks failed; none of them was written", group.size(), e);
       StoreException failure = StoreException.unavailable("the store could not commit the write: " + e.getMessage(), e);
       for (Task task : group) {
@@ -339,7 +348,10 @@ final class Committer implements AutoCloseable {
     long newFirstSeq = -1;
     /** Document key to the document this group left there (null: removed). */
     final Map<ByteBuffer, Document> overlay = new HashMap<>();
+    /** Document key to the stored size of what this group wrote there. */
+    private final Map<ByteBuffer, Long> overlaySizes = new HashMap<>();
     final SortedIndexDeltas indexDeltas = new SortedIndexDeltas();
+    final UsageCounters.Group usage = counters.group();
 
     Batch(long seq, long now) {
       this.seq = seq;
@@ -351,7 +363,16 @@ final class Committer implements AutoCloseable {
       Write w = task.write();
       byte[] key = Keys.document(w.database(), w.path());
       ByteBuffer slot = ByteBuffer.wrap(key);
-      Document current = overlay.containsKey(slot) ? overlay.get(slot) : engine.readDocument(key, w.path());
+      Document current;
+      long currentSize;
+      if (overlay.containsKey(slot)) {
+        current = overlay.get(slot);
+        currentSize = overlaySizes.getOrDefault(slot, 0L);
+      } else {
+        byte[] stored = engine.db.get(engine.documents, key);
+        current = stored == null ? null : DocumentCodec.decode(w.path(), stored);
+        currentSize = stored == null ? 0 : UsageCounters.storedSize(key, stored);
+      }
       WriteApplier.Applied applied;
       try {
         applied = WriteApplier.apply(w, current, now);
@@ -365,7 +386,7 @@ final class Committer implements AutoCloseable {
       // Everything is computed; from here on only RocksDB itself can fail, and that fails the group.
       wb.put(engine.documents, key, documentBytes);
       byte[] prefix = Keys.collectionPrefix(w.database(), w.path().collection());
-      IndexMaintainer.update(prefix, current, applied.after(), indexDeltas);
+      int overflow = IndexMaintainer.update(prefix, current, applied.after(), indexDeltas);
       if (current != null && current.deleted()) {
         wb.delete(engine.tombstones, Keys.tombstone(current.updatedAt(), key));
       }
@@ -375,9 +396,18 @@ final class Committer implements AutoCloseable {
       wb.put(engine.changes, Keys.seq(event.seq()), changeBytes);
       seq = event.seq();
       overlay.put(slot, applied.after());
+      long afterSize = UsageCounters.storedSize(key, documentBytes);
+      overlaySizes.put(slot, afterSize);
+      usage.add(w.database(), live(applied.after()) - live(current),
+          live(applied.after()) * afterSize - live(current) * currentSize, overflow);
       return () -> task.result().complete(event);
     }
 
+  }
+
+  /** 1 for a live document, 0 for a tombstone or none. */
+  private static long live(Document d) {
+    return d != null && !d.deleted() ? 1 : 0;
   }
 
   /**
