@@ -104,7 +104,7 @@ final class DocumentsApi {
 
   private void commit(RoutingContext ctx, Operation op, Write write, int status) {
     Future<ChangeEvent> committed = policy.authorize(ctx, write.database(), op).compose(ok ->
-        Future.fromCompletionStage(store.writeAsync(write), ctx.vertx().getOrCreateContext()));
+        Future.fromCompletionStage(store.writeAsync(write, policy.quota(ctx)), ctx.vertx().getOrCreateContext()));
     Handlers.respond(ctx, committed, event -> {
       metrics.documentWritten(event.op());
       if (status == 204) {

@@ -18,6 +18,7 @@ import io.syntrix.model.StringValue;
 import io.syntrix.model.SyntrixException;
 import io.syntrix.model.SystemFields;
 import io.syntrix.model.Value;
+import io.syntrix.store.DatabaseQuota;
 import io.syntrix.store.DocumentStore;
 import io.syntrix.store.Write;
 import io.vertx.core.Future;
@@ -105,6 +106,7 @@ final class ReplicationApi {
       changes.add(change(collection, v));
     }
     InvalidInputException.check(!changes.isEmpty(), "'changes' must hold at least one change");
+    DatabaseQuota quota = policy.quota(ctx);
     List<Future<Void>> checks = new ArrayList<>();
     for (Change c : changes) {
       checks.add(policy.authorize(ctx, db, c.delete() ? Operation.of(Action.DELETE, c.path().value())
@@ -114,7 +116,7 @@ final class ReplicationApi {
     Handlers.respond(ctx, Future.all(checks).compose(ok -> ctx.vertx().executeBlocking(() -> {
       List<Value> conflicts = new ArrayList<>();
       for (Change c : changes) {
-        Document conflict = apply(db, c);
+        Document conflict = apply(db, quota, c);
         if (conflict != null) {
           conflicts.add(conflict.toFlat());
         }
@@ -143,7 +145,7 @@ final class ReplicationApi {
   }
 
   /** Applies one change; returns the server's document when the change conflicts, else null. */
-  private Document apply(String db, Change c) {
+  private Document apply(String db, DatabaseQuota quota, Change c) {
     Document current = store.get(db, c.path(), true).orElse(null);
     Document live = current == null || current.deleted() ? null : current;
     if (c.delete()) {
@@ -153,24 +155,24 @@ final class ReplicationApi {
       if (c.baseVersion() != null && c.baseVersion() != live.version()) {
         return live;
       }
-      return attempt(db, c, new Write.Delete(db, c.path(), versionIs(live.version())));
+      return attempt(db, quota, c, new Write.Delete(db, c.path(), versionIs(live.version())));
     }
     if (live == null) {
       if (current != null && c.baseVersion() != null && c.baseVersion() != current.version()) {
         return current; // the client edited what the server has deleted since
       }
-      return attempt(db, c, new Write.Create(db, c.path(), c.data()));
+      return attempt(db, quota, c, new Write.Create(db, c.path(), c.data()));
     }
     if (c.baseVersion() != null && c.baseVersion() != live.version()) {
       return live;
     }
-    return attempt(db, c, new Write.Replace(db, c.path(), c.data(), versionIs(live.version())));
+    return attempt(db, quota, c, new Write.Replace(db, c.path(), c.data(), versionIs(live.version())));
   }
 
   /** Writes; a concurrent change between the read and the write turns into a conflict with the latest copy. */
-  private Document attempt(String db, Change c, Write write) {
+  private Document attempt(String db, DatabaseQuota quota, Change c, Write write) {
     try {
-      metrics.documentWritten(store.write(write).op());
+      metrics.documentWritten(store.write(write, quota).op());
       return null;
     } catch (SyntrixException e) {
       if (e.code() != ErrorCode.PRECONDITION_FAILED && e.code() != ErrorCode.CONFLICT && e.code() != ErrorCode.NOT_FOUND) {

@@ -3,6 +3,7 @@ package io.syntrix.store.rocksdb;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.Document;
 import io.syntrix.model.SyntrixException;
+import io.syntrix.store.DatabaseQuota;
 import io.syntrix.store.StoreException;
 import io.syntrix.store.Write;
 import java.nio.ByteBuffer;
@@ -61,7 +62,7 @@ final class Committer implements AutoCloseable {
   /** Work for the committer thread. */
   sealed interface Task permits WriteTask, PurgeTask, DropTask, Stop {}
 
-  record WriteTask(Write write, CompletableFuture<ChangeEvent> result) implements Task {}
+  record WriteTask(Write write, DatabaseQuota quota, CompletableFuture<ChangeEvent> result) implements Task {}
 
   record PurgeTask(long cutoffMillis, CompletableFuture<PurgeResult> result) implements Task {}
 
@@ -127,9 +128,9 @@ final class Committer implements AutoCloseable {
     }
   }
 
-  CompletableFuture<ChangeEvent> submit(Write write) {
+  CompletableFuture<ChangeEvent> submit(Write write, DatabaseQuota quota) {
     CompletableFuture<ChangeEvent> result = new CompletableFuture<>();
-    enqueue(new WriteTask(write, result), result);
+    enqueue(new WriteTask(write, quota, result), result);
     return result;
   }
 
@@ -383,6 +384,15 @@ final class Committer implements AutoCloseable {
           applied.after(), now);
       byte[] changeBytes = ChangeCodec.encode(event);
       byte[] documentBytes = DocumentCodec.encode(applied.after());
+      long afterSize = UsageCounters.storedSize(key, documentBytes);
+      long addedDocuments = live(applied.after()) - live(current);
+      long addedBytes = live(applied.after()) * afterSize - live(current) * currentSize;
+      try {
+        // Against the counts with this group's earlier writes in: concurrent writers cannot overshoot together.
+        task.quota().check(w.database(), usage.of(w.database()).usage(), addedDocuments, addedBytes);
+      } catch (SyntrixException e) {
+        return () -> task.result().completeExceptionally(e);
+      }
       // Everything is computed; from here on only RocksDB itself can fail, and that fails the group.
       wb.put(engine.documents, key, documentBytes);
       byte[] prefix = Keys.collectionPrefix(w.database(), w.path().collection());
@@ -396,10 +406,8 @@ final class Committer implements AutoCloseable {
       wb.put(engine.changes, Keys.seq(event.seq()), changeBytes);
       seq = event.seq();
       overlay.put(slot, applied.after());
-      long afterSize = UsageCounters.storedSize(key, documentBytes);
       overlaySizes.put(slot, afterSize);
-      usage.add(w.database(), live(applied.after()) - live(current),
-          live(applied.after()) * afterSize - live(current) * currentSize, overflow);
+      usage.add(w.database(), addedDocuments, addedBytes, overflow);
       return () -> task.result().complete(event);
     }
 

@@ -6,6 +6,8 @@ import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.model.ResourcePaths;
 import io.syntrix.store.ChangeLog;
+import io.syntrix.store.DatabaseQuota;
+import io.syntrix.store.DatabaseUsage;
 import io.syntrix.store.Cursor;
 import io.syntrix.store.DocumentStore;
 import io.syntrix.store.IndexEntry;
@@ -103,8 +105,13 @@ public final class RocksDocumentStore implements DocumentStore {
   }
 
   @Override
-  public CompletableFuture<ChangeEvent> writeAsync(Write write) {
-    return committer.submit(write);
+  public CompletableFuture<ChangeEvent> writeAsync(Write write, DatabaseQuota quota) {
+    return committer.submit(write, quota);
+  }
+
+  @Override
+  public DatabaseUsage usage(String database) {
+    return counters.of(database).usage();
   }
 
   @Override
