@@ -79,7 +79,7 @@ public final class GatewayServer implements AutoCloseable {
     r.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
     r.route().handler(new Authenticator(identity.auth())::handle);
     new OpsApi(store, metrics, () -> server != null && !stopping).mount(r);
-    new AuthApi(identity.auth()).mount(r);
+    new AuthApi(identity.auth(), new ClientAddress(options.trustedProxies())).mount(r);
     new DatabasesApi(identity.databases(), store::usage).mount(r);
     new AdminApi(identity.auth()).mount(r);
     new RulesApi(identity.databases(), identity.rules()).mount(r);

@@ -103,6 +103,8 @@ final class ServeCommand implements Callable<Integer> {
     GatewayServer gateway = new GatewayServer(vertx, gatewayOptions, store, identity, streamer);
     // Databases marked for deletion lose their documents in the background.
     vertx.setPeriodic(60_000, id -> vertx.executeBlocking(identity.databases()::purgeDeleted, false));
+    // Expired refresh tokens and families, idle login counters: bounded work per minute.
+    vertx.setPeriodic(60_000, id -> vertx.executeBlocking(identity.auth()::maintain, false));
     int boundPort;
     try {
       boundPort = gateway.start().await();
