@@ -16,16 +16,21 @@ final class AuthApi {
   private static final Set<String> CREDENTIALS = Set.of("username", "password");
   private static final Set<String> REFRESH = Set.of("refresh_token");
   private final AuthService auth;
+  private final ClientAddress clients;
 
-  AuthApi(AuthService auth) {
+  AuthApi(AuthService auth, ClientAddress clients) {
     this.auth = auth;
+    this.clients = clients;
   }
 
   void mount(Router router) {
     router.post("/auth/v1/signup").handler(Handlers.named("auth.signup", ctx -> credentials(ctx,
         b -> auth.signup(Bodies.optionalString(b, "username"), Bodies.optionalString(b, "password")).toValue())));
-    router.post("/auth/v1/login").handler(Handlers.named("auth.login", ctx -> credentials(ctx,
-        b -> auth.login(Bodies.optionalString(b, "username"), Bodies.optionalString(b, "password")).toValue())));
+    router.post("/auth/v1/login").handler(Handlers.named("auth.login", ctx -> {
+      String address = clients.of(ctx); // lockouts are per account and address
+      credentials(ctx, b -> auth.login(Bodies.optionalString(b, "username"), Bodies.optionalString(b, "password"),
+          address).toValue());
+    }));
     router.post("/auth/v1/refresh").handler(Handlers.named("auth.refresh", ctx -> token(ctx,
         t -> auth.refresh(t).toValue())));
     router.post("/auth/v1/logout").handler(Handlers.named("auth.logout", ctx -> token(ctx, t -> {
@@ -48,7 +53,12 @@ final class AuthApi {
   }
 
   private static void run(RoutingContext ctx, java.util.concurrent.Callable<MapValue> work) {
-    Handlers.respond(ctx, ctx.vertx().executeBlocking(work, false), result -> {
+    var done = ctx.vertx().executeBlocking(work, false).onFailure(e -> {
+      if (e instanceof AuthService.LoginBackoff b) {
+        ctx.put(ApiErrors.RETRY_AFTER, b.retryAfterSeconds());
+      }
+    });
+    Handlers.respond(ctx, done, result -> {
       if (result == null) {
         ctx.response().setStatusCode(200).end();
       } else {

@@ -9,16 +9,20 @@ import io.syntrix.model.InvalidInputException;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.StringValue;
 import io.syntrix.model.Value;
+import io.syntrix.store.DatabaseUsage;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Logical database management (reference §6): {@code /api/v1/databases} for signed-in users
  * (their own databases, within their quota) and {@code /admin/databases} for admins (everyone's,
- * plus owner, status and settings).
+ * plus owner, status and settings). Getting one database also shows its {@code usage}
+ * ({@code documents}, {@code storage_bytes}), what its {@code max_documents} and
+ * {@code max_storage_bytes} settings are enforced against.
  */
 final class DatabasesApi {
   private static final Set<String> CREATE_KEYS = Set.of("display_name", "slug", "description");
@@ -28,9 +32,11 @@ final class DatabasesApi {
   private static final Set<String> SETTINGS_KEYS = Set.of("max_documents", "max_storage_bytes");
 
   private final DatabaseService databases;
+  private final Function<String, DatabaseUsage> usage;
 
-  DatabasesApi(DatabaseService databases) {
+  DatabasesApi(DatabaseService databases, Function<String, DatabaseUsage> usage) {
     this.databases = databases;
+    this.usage = usage;
   }
 
   void mount(Router router) {
@@ -79,7 +85,11 @@ final class DatabasesApi {
   }
 
   private void get(RoutingContext ctx, boolean admin) {
-    Responses.json(ctx, 200, databases.getManaged(caller(ctx, admin), ctx.pathParam("identifier")).toResponse());
+    LogicalDatabase db = databases.getManaged(caller(ctx, admin), ctx.pathParam("identifier"));
+    DatabaseUsage used = usage.apply(db.id());
+    Responses.json(ctx, 200, MapValue.builder().putAll(db.toResponse()).put("usage", MapValue.builder()
+        .put("documents", IntegerValue.of(used.documents()))
+        .put("storage_bytes", IntegerValue.of(used.storageBytes())).build()).build());
   }
 
   private void update(RoutingContext ctx, boolean admin) {

@@ -124,7 +124,7 @@ final class DocumentsApi {
    */
   private Future<ChangeEvent> judgeAndWrite(RoutingContext ctx, Operation op, Write write, int attempts) {
     return policy.authorizeWrite(ctx, write.database(), op)
-        .compose(judged -> Future.fromCompletionStage(store.writeAsync(judged.guard(write)),
+        .compose(judged -> Future.fromCompletionStage(store.writeAsync(judged.guard(write), policy.quota(ctx)),
             ctx.vertx().getOrCreateContext()))
         .recover(e -> {
           if (e instanceof StoreException.Changed && attempts > 1) {

@@ -97,8 +97,8 @@ public final class GatewayServer implements AutoCloseable {
     r.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
     r.route().handler(new Authenticator(identity.auth())::handle);
     new OpsApi(store, metrics, this::readiness).mount(r);
-    new AuthApi(identity.auth()).mount(r);
-    new DatabasesApi(identity.databases()).mount(r);
+    new AuthApi(identity.auth(), new ClientAddress(options.trustedProxies())).mount(r);
+    new DatabasesApi(identity.databases(), store::usage).mount(r);
     new AdminApi(identity.auth()).mount(r);
     new RulesApi(identity.databases(), identity.rules()).mount(r);
     new DocumentsApi(store, policy, metrics).mount(r);

@@ -14,6 +14,7 @@ import io.syntrix.rules.Action;
 import io.syntrix.rules.Auth;
 import io.syntrix.rules.Decision;
 import io.syntrix.rules.RuleRequest;
+import io.syntrix.store.DatabaseQuota;
 import io.syntrix.store.DocumentStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -53,6 +54,13 @@ final class IdentityPolicy implements RequestPolicy {
     LogicalDatabase db = databases.resolveForData(fromUrl);
     ctx.put(DATABASE, db);
     return db.id();
+  }
+
+  /** The database's {@code max_documents} / {@code max_storage_bytes} settings (0: unlimited). */
+  @Override
+  public DatabaseQuota quota(RoutingContext ctx) {
+    LogicalDatabase db = ctx.get(DATABASE);
+    return new DatabaseQuota(db.maxDocuments(), db.maxStorageBytes());
   }
 
   @Override

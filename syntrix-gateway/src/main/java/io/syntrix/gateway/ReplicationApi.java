@@ -12,6 +12,7 @@ import io.syntrix.model.StringValue;
 import io.syntrix.model.SystemFields;
 import io.syntrix.model.Value;
 import io.syntrix.rules.Action;
+import io.syntrix.store.DatabaseQuota;
 import io.syntrix.store.DocumentStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -124,8 +125,9 @@ final class ReplicationApi {
     }
     // Every change is valid and allowed before any is applied; they apply in order on one worker.
     RequestPolicy.Judge judge = policy.judgeOnWorker(ctx, db);
+    DatabaseQuota quota = policy.quota(ctx);
     Handlers.respond(ctx, policy.authorizeAll(ctx, db, ops).compose(judged ->
-        ctx.vertx().executeBlocking(() -> pusher.apply(db, changes, judged, judge), false)), conflicts -> {
+        ctx.vertx().executeBlocking(() -> pusher.apply(db, changes, judged, judge, quota), false)), conflicts -> {
           List<Value> flat = new ArrayList<>(conflicts.size());
           conflicts.forEach(d -> flat.add(d.toFlat()));
           Responses.json(ctx, 200, MapValue.builder().put("conflicts", new ArrayValue(flat)).build());

@@ -11,6 +11,7 @@ import io.syntrix.model.IntegerValue;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.SyntrixException;
 import io.syntrix.model.SystemFields;
+import io.syntrix.store.DatabaseQuota;
 import io.syntrix.store.DocumentStore;
 import io.syntrix.store.Write;
 import java.util.ArrayList;
@@ -65,13 +66,13 @@ final class ReplicationPush {
    * order. {@code judged} holds what the rules saw for each change.
    */
   List<Document> apply(String db, List<Change> changes, List<RequestPolicy.Judgement> judged,
-                       RequestPolicy.Judge judge) {
+                       RequestPolicy.Judge judge, DatabaseQuota quota) {
     List<Document> conflicts = new ArrayList<>();
     Set<DocumentPath> seen = new HashSet<>(); // documents an earlier change of this push concerned
     int from = 0;
     while (from < changes.size()) {
       int to = batchEnd(changes, from);
-      applyBatch(db, changes.subList(from, to), judged.subList(from, to), judge, seen, conflicts);
+      applyBatch(db, changes.subList(from, to), judged.subList(from, to), judge, quota, seen, conflicts);
       metrics.pushBatchWritten();
       from = to;
     }
@@ -89,7 +90,8 @@ final class ReplicationPush {
   }
 
   private void applyBatch(String db, List<Change> batch, List<RequestPolicy.Judgement> judged,
-                          RequestPolicy.Judge judge, Set<DocumentPath> seen, List<Document> conflicts) {
+                          RequestPolicy.Judge judge, DatabaseQuota quota, Set<DocumentPath> seen,
+                          List<Document> conflicts) {
     List<Step> steps = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       Change c = batch.get(i);
@@ -97,7 +99,7 @@ final class ReplicationPush {
     }
     List<CompletableFuture<ChangeEvent>> written = new ArrayList<>(steps.size());
     for (Step s : steps) {
-      written.add(s.write() == null ? null : store.writeAsync(s.write()));
+      written.add(s.write() == null ? null : store.writeAsync(s.write(), quota));
     }
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);

@@ -3,6 +3,7 @@ package io.syntrix.gateway;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Query;
 import io.syntrix.rules.Action;
+import io.syntrix.store.DatabaseQuota;
 import io.syntrix.store.Write;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -37,6 +38,11 @@ interface RequestPolicy {
 
   /** The canonical storage key of the database named in the URL; throws a SyntrixException if there is none. */
   String resolveDatabase(RoutingContext ctx, String fromUrl);
+
+  /** The quota of the database {@link #resolveDatabase} resolved for this request; writes must stay within it. */
+  default DatabaseQuota quota(RoutingContext ctx) {
+    return DatabaseQuota.NONE;
+  }
 
   /** Succeeds when the caller may perform {@code op}; fails with a SyntrixException (401/403) otherwise. */
   Future<Void> authorize(RoutingContext ctx, String database, Operation op);

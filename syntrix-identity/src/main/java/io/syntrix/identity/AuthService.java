@@ -35,17 +35,24 @@ import org.slf4j.LoggerFactory;
  * revokes the family. Access tokens carry their family and are refused once it is revoked.
  *
  * <p><b>Login.</b> Every failure is the same 401 "Invalid credentials" (no user enumeration).
- * Ten consecutive wrong passwords lock the account for five minutes; the count restarts after
- * a lockout and on success. Disabled users cannot log in, refresh, or use their access tokens.
+ * Wrong passwords are throttled per account and source address, with an account-wide backoff
+ * ({@link LoginThrottle}): ten from one address lock that address out of the account for five
+ * minutes, never the account itself; the backoff is a 429 with a retry delay. The user record
+ * keeps the account-wide count of consecutive failures ({@code login_attempts}) for admins.
+ * Disabled users cannot log in, refresh, or use their access tokens.
+ *
+ * <p><b>Purge.</b> Expired refresh records and expired or revoked families are deleted by
+ * {@link #maintain}, which the server calls periodically ({@link TokenPurge}).
  */
 public final class AuthService {
   private static final Logger log = LoggerFactory.getLogger(AuthService.class);
-  static final int MAX_FAILED_LOGINS = 10;
-  static final Duration LOCKOUT = Duration.ofMinutes(5);
   private static final String USERS = "users";
   private static final String USERNAMES = "usernames";
-  private static final String REFRESH = "refresh";
-  private static final String FAMILIES = "families";
+  static final String REFRESH = "refresh";
+  static final String FAMILIES = "families";
+  /** Records read per namespace in one purge step, and steps per {@link #maintain} call. */
+  private static final int PURGE_BATCH = 500;
+  private static final int PURGE_STEPS = 20;
 
   private final SystemStore system;
   private final PasswordHasher hasher;
@@ -53,10 +60,13 @@ public final class AuthService {
   private final TokenService tokens;
   private final Clock clock;
   private final String adminUsername;
+  private final LoginThrottle throttle = new LoginThrottle();
+  private final TokenPurge purge;
 
   public AuthService(SystemStore system, PasswordHasher hasher, PasswordPolicy policy, TokenService tokens, Clock clock,
                      String adminUsername) {
     this.system = system;
+    this.purge = new TokenPurge(system, clock, tokens.refreshTtl(), PURGE_BATCH);
     this.hasher = hasher;
     this.policy = policy;
     this.tokens = tokens;
@@ -84,7 +94,7 @@ public final class AuthService {
     if (!errors.isEmpty()) {
       throw new ValidationFailed(errors);
     }
-    return tokensFor(createUser(username, password), UUID.randomUUID().toString());
+    return tokensFor(createUser(username, password), newFamily());
   }
 
   private static void checkCredentialsShape(String username, String password, List<Map.Entry<String, String>> errors) {
@@ -117,43 +127,68 @@ public final class AuthService {
     return user;
   }
 
+  /** Login from an unknown address (tests, tools); see {@link #login(String, String, String)}. */
   public TokenPair login(String username, String password) {
+    return login(username, password, "unknown");
+  }
+
+  /**
+   * Checks the password of {@code username} as tried from {@code address} (the client's IP).
+   * Throws 401 "Invalid credentials" for every failure, lockout of this address included, and
+   * 429 {@link LoginBackoff} while the account backs off.
+   */
+  public TokenPair login(String username, String password, String address) {
     if (username == null || password == null) {
       throw invalidCredentials();
+    }
+    String account = username.toLowerCase(Locale.ROOT);
+    long now = clock.millis();
+    switch (throttle.admit(account, address, now)) {
+      case LoginThrottle.Locked locked -> throw invalidCredentials();
+      case LoginThrottle.BackOff b -> throw new LoginBackoff(b.retryAfterSeconds());
+      case LoginThrottle.Allow allow -> { }
     }
     Versioned record = userRecordByName(username).orElse(null);
     if (record == null) {
       hasher.hash(password); // spend the same time as a real check: no timing oracle for unknown names
+      throttle.failed(account, address, now);
       throw invalidCredentials();
     }
     User user = User.fromValue(record.value());
-    long now = clock.millis();
-    if (user.lockoutUntil() > now) {
-      throw invalidCredentials();
-    }
     if (!hasher.verify(password, user.passwordHash())) {
+      throttle.failed(account, address, now);
       recordFailure(record, now);
       throw invalidCredentials();
     }
     if (user.disabled()) {
       throw invalidCredentials();
     }
+    throttle.succeeded(account, address);
     User loggedIn = user.withLogin(now);
     system.compareAndPut(USERS, user.id(), record.version(), loggedIn.toValue()); // best effort: stats only
-    return tokensFor(loggedIn, UUID.randomUUID().toString());
+    return tokensFor(loggedIn, newFamily());
   }
 
+  /** 429: the account is backing off after many wrong passwords; the caller may retry after the delay. */
+  public static final class LoginBackoff extends SyntrixException {
+    private final long retryAfterSeconds;
+
+    LoginBackoff(long retryAfterSeconds) {
+      super(ErrorCode.RATE_LIMITED, "Too many failed logins for this account; retry in " + retryAfterSeconds + " s");
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public long retryAfterSeconds() {
+      return retryAfterSeconds;
+    }
+  }
+
+  /** Counts the failure on the user record, for admins (stats only: the throttle decides). */
   private void recordFailure(Versioned record, long now) {
     for (int attempt = 0; attempt < 5; attempt++) {
       User user = User.fromValue(record.value());
-      int failures = user.loginAttempts() + 1;
-      User updated = failures >= MAX_FAILED_LOGINS
-          ? user.withFailedLogin(now, 0, now + LOCKOUT.toMillis())
-          : user.withFailedLogin(now, failures, user.lockoutUntil());
+      User updated = user.withFailedLogin(now, user.loginAttempts() + 1, 0);
       if (system.compareAndPut(USERS, user.id(), record.version(), updated.toValue()) > 0) {
-        if (failures >= MAX_FAILED_LOGINS) {
-          log.warn("user {} locked out for {} after {} failed logins", user.username(), LOCKOUT, MAX_FAILED_LOGINS);
-        }
         return;
       }
       record = system.get(USERS, user.id()).orElse(null);
@@ -161,6 +196,29 @@ public final class AuthService {
         return;
       }
     }
+  }
+
+  /**
+   * Periodic upkeep, on a worker: purges expired token records (bounded: at most
+   * {@value #PURGE_STEPS} steps of {@value #PURGE_BATCH} records per namespace) and forgets idle
+   * login counters. Returns the number of records deleted.
+   */
+  public int maintain() {
+    int deleted = 0;
+    for (int i = 0; i < PURGE_STEPS; i++) {
+      TokenPurge.Step step = purge.step();
+      deleted += step.deleted();
+      if (step.wrapped()) {
+        break;
+      }
+    }
+    throttle.sweep(clock.millis());
+    return deleted;
+  }
+
+  /** One bounded purge step (tests). */
+  TokenPurge.Step purgeStep() {
+    return purge.step();
   }
 
   private static SyntrixException invalidCredentials() {
@@ -180,7 +238,7 @@ public final class AuthService {
       throw TokenService.unauthorized("refresh token already used; all sessions of this login are revoked");
     }
     User user = activeUser(r.userId());
-    return tokensFor(user, r.family());
+    return tokensFor(user, r.family(), false);
   }
 
   /** Revokes the login session the refresh token belongs to (idempotent). */
@@ -222,20 +280,50 @@ public final class AuthService {
     }
   }
 
+  private static String newFamily() {
+    return UUID.randomUUID().toString();
+  }
+
   private TokenPair tokensFor(User user, String family) {
-    if (system.get(FAMILIES, family).isEmpty()) {
-      system.compareAndPut(FAMILIES, family, 0, MapValue.builder()
-          .put("user", new StringValue(user.id())).put("revoked", BooleanValue.FALSE).build());
-    }
+    return tokensFor(user, family, true);
+  }
+
+  /**
+   * Issues a pair in {@code family}: a new family is created; an existing one has its expiry
+   * moved to the new refresh token's, and must still be there and not revoked (a logout and a
+   * purge between the refresh's check and here must not bring the session back).
+   */
+  private TokenPair tokensFor(User user, String family, boolean create) {
     TokenService.Issued access = tokens.issueAccess(user, family);
     TokenService.Issued refresh = tokens.issueRefresh(user, family);
+    IntegerValue expiresAt = IntegerValue.of(refresh.expiresAtMillis());
+    if (create) {
+      system.compareAndPut(FAMILIES, family, 0, MapValue.builder().put("user", new StringValue(user.id()))
+          .put("revoked", BooleanValue.FALSE).put("expiresAt", expiresAt).build());
+    } else {
+      extendFamily(family, expiresAt);
+    }
     system.compareAndPut(REFRESH, refresh.jti(), 0, MapValue.builder()
         .put("user", new StringValue(user.id()))
         .put("family", new StringValue(family))
-        .put("expiresAt", IntegerValue.of(refresh.expiresAtMillis()))
+        .put("expiresAt", expiresAt)
         .put("used", BooleanValue.FALSE)
         .build());
     return new TokenPair(access.token(), refresh.token(), tokens.accessTtl().toSeconds());
+  }
+
+  private void extendFamily(String family, IntegerValue expiresAt) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Versioned f = system.get(FAMILIES, family).orElseThrow(() -> TokenService.unauthorized("refresh token revoked"));
+      if (((BooleanValue) f.value().get("revoked")).value()) {
+        throw TokenService.unauthorized("refresh token revoked");
+      }
+      MapValue extended = MapValue.builder().putAll(f.value()).put("expiresAt", expiresAt).build();
+      if (system.compareAndPut(FAMILIES, family, f.version(), extended) > 0) {
+        return;
+      }
+    }
+    throw TokenService.unauthorized("refresh token revoked"); // only a revoke races this often
   }
 
   /**

@@ -44,6 +44,10 @@ public final class TokenService {
     this.refreshTtl = refreshTtl;
   }
 
+  public Duration refreshTtl() {
+    return refreshTtl;
+  }
+
   public Duration accessTtl() {
     return accessTtl;
   }

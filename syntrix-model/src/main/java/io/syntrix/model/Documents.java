@@ -6,6 +6,8 @@ import java.util.UUID;
 public final class Documents {
   /** Largest accepted document, as compact JSON of its data. */
   public static final int MAX_DOCUMENT_BYTES = 1 << 20;
+  /** Longest field name in UTF-8 bytes, at any depth (Firestore's limit; index keys hold top-level names). */
+  public static final int MAX_FIELD_NAME_BYTES = 1500;
 
   private Documents() {}
 
@@ -20,7 +22,7 @@ public final class Documents {
    * ({@link SystemFields#RESERVED}: a client that read a document and writes it back sends them,
    * as the original server allows, so they are dropped, not refused). Refuses an {@code id} that
    * differs from the path or is not a valid id string, nesting deeper than {@link Json#MAX_DEPTH},
-   * and bodies over 1 MiB.
+   * field names over {@link #MAX_FIELD_NAME_BYTES}, and bodies over 1 MiB.
    */
   public static MapValue clientData(MapValue data, String id) {
     Value bodyId = data.get(SystemFields.ID);
@@ -53,9 +55,21 @@ public final class Documents {
   private static void checkDepth(Value v, int depth) {
     InvalidInputException.check(depth <= Json.MAX_DEPTH, "document nests deeper than " + Json.MAX_DEPTH + " levels");
     switch (v) {
-      case MapValue m -> m.fields().values().forEach(c -> checkChild(c, depth));
+      case MapValue m -> m.fields().forEach((name, c) -> {
+        checkName(name);
+        checkChild(c, depth);
+      });
       case ArrayValue a -> a.elements().forEach(c -> checkChild(c, depth));
       default -> { }
+    }
+  }
+
+  private static void checkName(String name) {
+    // UTF-8 needs at most 3 bytes per char, so only long names are measured.
+    if (name.length() * 3L > MAX_FIELD_NAME_BYTES) {
+      int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      InvalidInputException.check(bytes <= MAX_FIELD_NAME_BYTES, "field name " + ResourcePaths.quote(name) + " is "
+          + bytes + " bytes; the limit is " + MAX_FIELD_NAME_BYTES);
     }
   }
 

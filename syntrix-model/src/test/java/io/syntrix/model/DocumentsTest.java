@@ -31,6 +31,19 @@ class DocumentsTest {
   }
 
   @Test
+  void fieldNamesLongerThan1500BytesAreRefusedAtAnyDepth() {
+    String longest = "\u00e9".repeat(750); // 2 UTF-8 bytes each: exactly 1,500 bytes
+    MapValue ok = MapValue.builder().put(longest, MapValue.builder().put(longest, Value.of(1)).build()).build();
+    assertThat(Documents.clientData(ok, "d1")).isEqualTo(ok);
+    for (MapValue tooLong : new MapValue[] {
+        MapValue.builder().put(longest + "x", Value.of(1)).build(),
+        MapValue.builder().put("a", MapValue.builder().put(longest + "x", Value.of(1)).build()).build()}) {
+      assertThatThrownBy(() -> Documents.clientData(tooLong, "d1"))
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("1501 bytes");
+    }
+  }
+
+  @Test
   void dataWithoutIdIsReturnedUnchanged() {
     MapValue data = body("{\"a\":1,\"b\":[true]}");
     assertThat(Documents.clientData(data, "d1")).isEqualTo(data);

@@ -78,6 +78,8 @@ final class Standalone {
     gateway = new GatewayServer(vertx, gatewayOptions, store, identity, streamer, meters);
     // Databases marked for deletion lose their documents in the background.
     vertx.setPeriodic(60_000, id -> vertx.executeBlocking(identity.databases()::purgeDeleted, false));
+    // Expired refresh tokens and families, idle login counters: bounded work per minute.
+    vertx.setPeriodic(60_000, id -> vertx.executeBlocking(identity.auth()::maintain, false));
     try {
       return gateway.start().await();
     } catch (RuntimeException e) {

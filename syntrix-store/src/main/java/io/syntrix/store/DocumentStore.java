@@ -24,12 +24,25 @@ import java.util.concurrent.CompletionException;
 public interface DocumentStore extends ReadView, AutoCloseable {
 
   /** Queues a write for the committer. Failures complete the future with a {@link SyntrixException}. */
-  CompletableFuture<ChangeEvent> writeAsync(Write write);
+  default CompletableFuture<ChangeEvent> writeAsync(Write write) {
+    return writeAsync(write, DatabaseQuota.NONE);
+  }
+
+  /**
+   * Queues a write that must keep its database within {@code quota}; a write that would grow it
+   * past a limit fails with {@code QUOTA_EXCEEDED} (see {@link DatabaseQuota}).
+   */
+  CompletableFuture<ChangeEvent> writeAsync(Write write, DatabaseQuota quota);
 
   /** Commits a write and returns its change-log entry; throws the {@link SyntrixException} it failed with. */
   default ChangeEvent write(Write write) {
+    return write(write, DatabaseQuota.NONE);
+  }
+
+  /** {@link #write(Write)} within {@code quota}. */
+  default ChangeEvent write(Write write, DatabaseQuota quota) {
     try {
-      return writeAsync(write).join();
+      return writeAsync(write, quota).join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -61,6 +74,12 @@ public interface DocumentStore extends ReadView, AutoCloseable {
    * pins old data.
    */
   ReadSnapshot snapshot();
+
+  /**
+   * What {@code database} holds now, as its quota counts it: exact as of the last commit, kept
+   * with every write (no scan), and {@link DatabaseUsage#EMPTY} for a database never written.
+   */
+  DatabaseUsage usage(String database);
 
   ChangeLog changeLog();
 

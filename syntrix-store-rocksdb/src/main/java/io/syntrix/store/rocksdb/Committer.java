@@ -3,6 +3,7 @@ package io.syntrix.store.rocksdb;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.Document;
 import io.syntrix.model.SyntrixException;
+import io.syntrix.store.DatabaseQuota;
 import io.syntrix.store.StoreException;
 import io.syntrix.store.Write;
 import java.nio.ByteBuffer;
@@ -61,7 +62,7 @@ final class Committer implements AutoCloseable {
   /** Work for the committer thread. */
   sealed interface Task permits WriteTask, PurgeTask, DropTask, Stop {}
 
-  record WriteTask(Write write, CompletableFuture<ChangeEvent> result) implements Task {}
+  record WriteTask(Write write, DatabaseQuota quota, CompletableFuture<ChangeEvent> result) implements Task {}
 
   record PurgeTask(long cutoffMillis, CompletableFuture<PurgeResult> result) implements Task {}
 
@@ -93,8 +94,12 @@ final class Committer implements AutoCloseable {
   /** nanoTime of the oldest write not yet fsynced, or -1. Committer thread only. */
   private long unsyncedSince = -1;
 
-  Committer(Engine engine, RocksStoreOptions options, long lastSeq, long firstSeq, long lastTimestamp) {
+  private final UsageCounters counters;
+
+  Committer(Engine engine, RocksStoreOptions options, UsageCounters counters, long lastSeq, long firstSeq,
+            long lastTimestamp) {
     this.engine = engine;
+    this.counters = counters;
     this.durability = options.durability();
     this.syncIntervalNanos = options.syncInterval().toNanos();
     this.lastSeq = lastSeq;
@@ -122,15 +127,15 @@ final class Committer implements AutoCloseable {
   RocksReadSnapshot snapshot() {
     publication.readLock().lock();
     try {
-      return new RocksReadSnapshot(engine, engine.db.getSnapshot(), lastSeq);
+      return new RocksReadSnapshot(engine, engine.db.getSnapshot(), lastSeq, counters.overflowEntries());
     } finally {
       publication.readLock().unlock();
     }
   }
 
-  CompletableFuture<ChangeEvent> submit(Write write) {
+  CompletableFuture<ChangeEvent> submit(Write write, DatabaseQuota quota) {
     CompletableFuture<ChangeEvent> result = new CompletableFuture<>();
-    enqueue(new WriteTask(write, result), result);
+    enqueue(new WriteTask(write, quota, result), result);
     return result;
   }
 
@@ -245,7 +250,9 @@ final class Committer implements AutoCloseable {
 
   private void runDrop(DropTask drop) {
     try {
-      drop.result().complete(Retention.dropDatabase(engine, drop.database(), writeOptions));
+      long documents = Retention.dropDatabase(engine, counters, drop.database(), writeOptions);
+      counters.dropped(drop.database());
+      drop.result().complete(documents);
     } catch (RocksDBException | RuntimeException e) {
       log.error("dropping database {} failed", drop.database(), e);
       drop.result().completeExceptionally(StoreException.unavailable("cannot drop database " + drop.database(), e));
@@ -273,16 +280,19 @@ final class Committer implements AutoCloseable {
         }
       }
       batch.indexDeltas.flushTo(wb);
+      batch.usage.writeTo(wb);
       publication.writeLock().lock();
       try {
         if (wb.count() > 0) {
           engine.db.write(writeOptions, wb);
         }
         lastSeq = batch.seq;
+        batch.usage.committed();
       } finally {
         publication.writeLock().unlock();
       }
     } catch (RocksDBException | RuntimeException e) {
+      batch.usage.failed();
       log.error("commit of {} tasks failed; none of them was written", group.size(), e);
       StoreException failure = StoreException.unavailable("the store could not commit the write: " + e.getMessage(), e);
       for (Task task : group) {
@@ -344,7 +354,10 @@ final class Committer implements AutoCloseable {
     long newFirstSeq = -1;
     /** Document key to the document this group left there (null: removed). */
     final Map<ByteBuffer, Document> overlay = new HashMap<>();
+    /** Document key to the stored size of what this group wrote there. */
+    private final Map<ByteBuffer, Long> overlaySizes = new HashMap<>();
     final SortedIndexDeltas indexDeltas = new SortedIndexDeltas();
+    final UsageCounters.Group usage = counters.group();
 
     Batch(long seq, long now) {
       this.seq = seq;
@@ -356,7 +369,16 @@ final class Committer implements AutoCloseable {
       Write w = task.write();
       byte[] key = Keys.document(w.database(), w.path());
       ByteBuffer slot = ByteBuffer.wrap(key);
-      Document current = overlay.containsKey(slot) ? overlay.get(slot) : engine.readDocument(key, w.path());
+      Document current;
+      long currentSize;
+      if (overlay.containsKey(slot)) {
+        current = overlay.get(slot);
+        currentSize = overlaySizes.getOrDefault(slot, 0L);
+      } else {
+        byte[] stored = engine.db.get(engine.documents, key);
+        current = stored == null ? null : DocumentCodec.decode(w.path(), stored);
+        currentSize = stored == null ? 0 : UsageCounters.storedSize(key, stored);
+      }
       WriteApplier.Applied applied;
       try {
         applied = WriteApplier.apply(w, current, now);
@@ -367,10 +389,19 @@ final class Committer implements AutoCloseable {
           applied.after(), now);
       byte[] changeBytes = ChangeCodec.encode(event);
       byte[] documentBytes = DocumentCodec.encode(applied.after());
+      long afterSize = UsageCounters.storedSize(key, documentBytes);
+      long addedDocuments = live(applied.after()) - live(current);
+      long addedBytes = live(applied.after()) * afterSize - live(current) * currentSize;
+      try {
+        // Against the counts with this group's earlier writes in: concurrent writers cannot overshoot together.
+        task.quota().check(w.database(), usage.of(w.database()).usage(), addedDocuments, addedBytes);
+      } catch (SyntrixException e) {
+        return () -> task.result().completeExceptionally(e);
+      }
       // Everything is computed; from here on only RocksDB itself can fail, and that fails the group.
       wb.put(engine.documents, key, documentBytes);
       byte[] prefix = Keys.collectionPrefix(w.database(), w.path().collection());
-      IndexMaintainer.update(prefix, current, applied.after(), indexDeltas);
+      int overflow = IndexMaintainer.update(prefix, current, applied.after(), indexDeltas);
       if (current != null && current.deleted()) {
         wb.delete(engine.tombstones, Keys.tombstone(current.updatedAt(), key));
       }
@@ -380,9 +411,16 @@ final class Committer implements AutoCloseable {
       wb.put(engine.changes, Keys.seq(event.seq()), changeBytes);
       seq = event.seq();
       overlay.put(slot, applied.after());
+      overlaySizes.put(slot, afterSize);
+      usage.add(w.database(), addedDocuments, addedBytes, overflow);
       return () -> task.result().complete(event);
     }
 
+  }
+
+  /** 1 for a live document, 0 for a tombstone or none. */
+  private static long live(Document d) {
+    return d != null && !d.deleted() ? 1 : 0;
   }
 
   /**

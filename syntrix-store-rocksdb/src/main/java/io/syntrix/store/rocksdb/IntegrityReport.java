@@ -4,17 +4,22 @@ import io.syntrix.model.Document;
 import io.syntrix.store.ChangeLog;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
 /**
- * The result of a full consistency check: every index entry the documents imply exists and no
- * other does, every tombstone has its marker and every marker its tombstone, and the retained
- * change log is gap-free from {@code firstSeq} to {@code lastSeq}. Reads everything; meant for
- * tests and operators, not for the request path.
+ * The result of a full consistency check: every index and overflow entry the documents imply
+ * exists and no other does, no index entry holds more than
+ * {@link IndexMaintainer#MAX_INDEXED_VALUE_BYTES} bytes of value, every tombstone has its marker
+ * and every marker its tombstone, the usage counters (in memory and on disk) equal a recount of
+ * the documents, and the retained change log is gap-free from {@code firstSeq} to
+ * {@code lastSeq}. Reads everything; meant for tests and operators, not for the request path.
  */
 public record IntegrityReport(long documents, long indexEntries, long changeEntries, List<String> problems) {
   private static final int MAX_PROBLEMS = 100;
@@ -23,10 +28,11 @@ public record IntegrityReport(long documents, long indexEntries, long changeEntr
     return problems.isEmpty();
   }
 
-  static IntegrityReport check(Engine engine, ChangeLog log) {
+  static IntegrityReport check(Engine engine, ChangeLog log, UsageCounters counters) {
     List<String> problems = new ArrayList<>();
     Set<ByteBuffer> expectedIndex = new HashSet<>();
     Set<ByteBuffer> expectedMarkers = new HashSet<>();
+    Map<String, UsageCounters.Counts> recount = new HashMap<>();
     long documents = 0;
     try (RocksIterator it = engine.db.newIterator(engine.documents)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -34,12 +40,17 @@ public record IntegrityReport(long documents, long indexEntries, long changeEntr
         Keys.ParsedDocumentKey parsed = Keys.parseDocument(key);
         Document d = DocumentCodec.decode(parsed.path(), it.value());
         byte[] prefix = Keys.collectionPrefix(parsed.database(), parsed.path().collection());
+        int overflow = 0;
         for (Map.Entry<String, byte[]> e : IndexMaintainer.entries(d).entrySet()) {
-          expectedIndex.add(ByteBuffer.wrap(Keys.indexEntry(Keys.indexPrefix(prefix, e.getKey()), e.getValue(), d.id())));
+          expectedIndex.add(ByteBuffer.wrap(IndexMaintainer.entryKey(prefix, e.getKey(), e.getValue(), d.id())));
+          overflow += IndexMaintainer.overflows(e.getValue()) ? 1 : 0;
         }
         if (d.deleted()) {
           expectedMarkers.add(ByteBuffer.wrap(Keys.tombstone(d.updatedAt(), key)));
         }
+        long live = d.deleted() ? 0 : 1;
+        recount.merge(parsed.database(), new UsageCounters.Counts(live, live * UsageCounters.storedSize(key, it.value()),
+            overflow), (a, b) -> a.plus(b.documents(), b.storageBytes(), b.overflowEntries()));
         documents++;
       }
     }
@@ -49,10 +60,16 @@ public record IntegrityReport(long documents, long indexEntries, long changeEntr
         if (!expectedIndex.remove(ByteBuffer.wrap(it.key()))) {
           note(problems, "index entry without a matching document field: " + printable(it.key()));
         }
+        int valueBytes = valueBytes(it.key());
+        if (valueBytes > IndexMaintainer.MAX_INDEXED_VALUE_BYTES) {
+          note(problems, "index entry holds " + valueBytes + " bytes of value, more than the "
+              + IndexMaintainer.MAX_INDEXED_VALUE_BYTES + " allowed: " + printable(it.key()));
+        }
         indexEntries++;
       }
     }
     expectedIndex.forEach(k -> note(problems, "missing index entry: " + printable(k.array())));
+    checkCounters(engine, counters, recount, problems);
     try (RocksIterator it = engine.db.newIterator(engine.tombstones)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         if (!expectedMarkers.remove(ByteBuffer.wrap(it.key()))) {
@@ -79,6 +96,50 @@ public record IntegrityReport(long documents, long indexEntries, long changeEntr
     return new IntegrityReport(documents, indexEntries, changes, List.copyOf(problems));
   }
 
+  /** The counters the committer keeps, in memory and on disk, against a recount from the documents. */
+  private static void checkCounters(Engine engine, UsageCounters counters, Map<String, UsageCounters.Counts> recount,
+                                    List<String> problems) {
+    Set<String> databases = new TreeSet<>(recount.keySet());
+    databases.addAll(counters.databases());
+    for (String db : databases) {
+      UsageCounters.Counts expected = recount.getOrDefault(db, UsageCounters.Counts.ZERO);
+      UsageCounters.Counts stored = stored(engine, db);
+      if (!expected.equals(counters.of(db)) || !expected.equals(stored)) {
+        note(problems, "usage of database " + db + " is counted as " + counters.of(db) + " (on disk " + stored
+            + ") but its documents make " + expected);
+      }
+    }
+  }
+
+  private static UsageCounters.Counts stored(Engine engine, String database) {
+    try {
+      byte[] b = engine.db.get(engine.meta, UsageCounters.key(database));
+      return b == null ? UsageCounters.Counts.ZERO : UsageCounters.Counts.decode(b);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot read the usage counters of " + database, e);
+    }
+  }
+
+  /**
+   * Bytes of value an index key holds: the encoded value of an index entry, the head of an
+   * overflow entry ({@code db 00 collection 00 [00 02] field* value-or-head id}).
+   */
+  private static int valueBytes(byte[] key) {
+    int at = 0;
+    for (int separators = 0; separators < 2; at++) {
+      separators += key[at] == 0 ? 1 : 0;
+    }
+    int[] end = new int[1];
+    if (key[at] == 0 && key[at + 1] == 2) {
+      OrderedCode.decodeString(key, at + 2, end);
+      return Math.min(IndexMaintainer.MAX_INDEXED_VALUE_BYTES, key.length - end[0]);
+    }
+    OrderedCode.decodeString(key, at, end);
+    int valueStart = end[0];
+    OrderedCode.decode(key, valueStart, end);
+    return end[0] - valueStart;
+  }
+
   private static void note(List<String> problems, String problem) {
     if (problems.size() < MAX_PROBLEMS) {
       problems.add(problem);
@@ -87,9 +148,11 @@ public record IntegrityReport(long documents, long indexEntries, long changeEntr
 
   private static String printable(byte[] key) {
     StringBuilder sb = new StringBuilder();
-    for (byte b : key) {
+    int shown = Math.min(key.length, 200);
+    for (int i = 0; i < shown; i++) {
+      byte b = key[i];
       sb.append(b >= 0x20 && b < 0x7F ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xFF));
     }
-    return sb.toString();
+    return key.length > shown ? sb + "... (" + key.length + " bytes)" : sb.toString();
   }
 }

@@ -14,11 +14,16 @@ import java.util.Arrays;
  * <pre>
  *   documents   db 00 collection 00 id                          -> DocumentCodec
  *   index       db 00 collection 00 field* value* id            -> (empty)
+ *               db 00 collection 00 00 02 field* head id         -> (empty)   overflow entry
  *   changes     seq (8 bytes, big endian)                        -> ChangeCodec
  *   tombstones  deletedAt (8 bytes) db 00 collection 00 id       -> (empty)
  * </pre>
  * {@code field*} is the escaped, terminated string form and {@code value*} the
  * {@link OrderedCode} form, both self-delimiting, so an index key splits back into its parts.
+ * An overflow entry stands for a value too large to index ({@link IndexMaintainer}): {@code head}
+ * is exactly the first {@link IndexMaintainer#MAX_INDEXED_VALUE_BYTES} bytes of its encoding.
+ * No field encoding starts with {@code 00 02} (an escaped 00 is {@code 00 FF}, the terminator
+ * {@code 00 01}), so overflow entries never fall inside a field's index range.
  */
 final class Keys {
   private Keys() {}
@@ -75,6 +80,26 @@ final class Keys {
     out.writeBytes(collectionPrefix);
     OrderedCode.encodeString(field, out);
     return out.toByteArray();
+  }
+
+  /** The prefix shared by every overflow entry of one field in one collection. */
+  static byte[] overflowPrefix(byte[] collectionPrefix, String field) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(collectionPrefix.length + field.length() + 4);
+    out.writeBytes(collectionPrefix);
+    out.write(0);
+    out.write(2);
+    OrderedCode.encodeString(field, out);
+    return out.toByteArray();
+  }
+
+  /** An overflow entry: the head of the too-large encoding, then the id. */
+  static byte[] overflowEntry(byte[] overflowPrefix, byte[] encodedValue, String id) {
+    byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+    int head = IndexMaintainer.MAX_INDEXED_VALUE_BYTES;
+    byte[] key = Arrays.copyOf(overflowPrefix, overflowPrefix.length + head + idBytes.length);
+    System.arraycopy(encodedValue, 0, key, overflowPrefix.length, head);
+    System.arraycopy(idBytes, 0, key, overflowPrefix.length + head, idBytes.length);
+    return key;
   }
 
   static byte[] indexEntry(byte[] indexPrefix, byte[] encodedValue, String id) {

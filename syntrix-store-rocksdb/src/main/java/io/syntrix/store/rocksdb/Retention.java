@@ -25,11 +25,12 @@ final class Retention {
   private Retention() {}
 
   /**
-   * Deletes every document, index entry and tombstone marker of one database: two range deletes
-   * ({@code db 00} up to {@code db 01} holds exactly that database's keys) and a pass over the
-   * markers. Returns the number of documents removed.
+   * Deletes every document, index and overflow entry, tombstone marker and the usage counters of
+   * one database: two range deletes ({@code db 00} up to {@code db 01} holds exactly that
+   * database's keys) and a pass over the markers. Returns the number of documents removed.
    */
-  static long dropDatabase(Engine engine, String database, org.rocksdb.WriteOptions options) throws RocksDBException {
+  static long dropDatabase(Engine engine, UsageCounters counters, String database, org.rocksdb.WriteOptions options)
+      throws RocksDBException {
     byte[] name = database.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] start = Keys.append(name, (byte) 0);
     byte[] end = Keys.append(name, (byte) 1);
@@ -50,6 +51,7 @@ final class Retention {
       }
       wb.deleteRange(engine.documents, start, end);
       wb.deleteRange(engine.index, start, end);
+      counters.dropTo(wb, database);
       engine.db.write(options, wb);
     }
     return documents;
@@ -76,6 +78,7 @@ final class Retention {
         Document current = overlay.containsKey(slot) ? overlay.get(slot) : engine.readDocument(documentKey, parsed.path());
         if (current != null && current.deleted() && current.updatedAt() == deletedAt) {
           wb.delete(engine.documents, documentKey);
+          // A tombstone has no data fields, so it has no overflow entries and counts for no usage.
           IndexMaintainer.update(Keys.collectionPrefix(parsed.database(), parsed.path().collection()), current, null,
               new Committer.BatchSink(wb, engine.index));
           overlay.put(slot, null);

@@ -8,25 +8,37 @@ import io.syntrix.store.IndexEntry;
 import io.syntrix.store.IndexRange;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 
 /**
  * Cursors over key ranges. Each holds a RocksDB iterator (an implicit snapshot taken when it
  * opens) and is registered so that closing the store can release cursors callers forgot.
+ *
+ * <p>An index scan merges the field's index with its overflow entries ({@link OverflowCursor})
+ * when the store holds any; both then read one explicit snapshot, with the documents the
+ * overflow entries resolve through. A store without overflow entries pays nothing for them.
  */
 final class RocksCursors {
   private final Engine engine;
   private final ReadOptions readOptions;
-  private final Set<Base<?>> open = ConcurrentHashMap.newKeySet();
+  private final LongSupplier overflowEntries;
+  private final Set<Cursor<?>> open = ConcurrentHashMap.newKeySet();
 
-  /** @param readOptions how cursors read (the live data, or a snapshot); owned by the caller */
-  RocksCursors(Engine engine, ReadOptions readOptions) {
+  /**
+   * @param readOptions     how cursors read (the live data, or a snapshot); owned by the caller
+   * @param overflowEntries overflow entries visible to these reads, or more; zero only when none
+   */
+  RocksCursors(Engine engine, ReadOptions readOptions, LongSupplier overflowEntries) {
     this.engine = engine;
     this.readOptions = readOptions;
+    this.overflowEntries = overflowEntries;
   }
 
   Cursor<Document> collection(String database, CollectionPath collection, String startAfterId,
@@ -75,7 +87,25 @@ final class RocksCursors {
     byte[] low = lowerBound(prefix, range);
     byte[] high = upperBound(prefix, range); // exclusive
     byte[] after = startAfter == null ? null : Keys.indexPosition(prefix, startAfter.value(), startAfter.docId());
-    return register(new Base<IndexEntry>(engine.db.newIterator(engine.index, readOptions)) {
+    if (overflowEntries.getAsLong() == 0) {
+      return indexEntries(readOptions, prefix, low, high, after, descending);
+    }
+    Snapshot pinned = readOptions.snapshot() == null ? engine.db.getSnapshot() : null;
+    ReadOptions options = pinned == null ? readOptions : new ReadOptions().setSnapshot(pinned);
+    Cursor<IndexEntry> indexed = indexEntries(options, prefix, low, high, after, descending);
+    Cursor<IndexEntry> overflow = new OverflowCursor(engine, options, database, collection, field, low, high, after,
+        descending);
+    return register(new Merged(indexed, overflow, descending, () -> {
+      if (pinned != null) {
+        options.close();
+        engine.db.releaseSnapshot(pinned);
+      }
+    }));
+  }
+
+  private Cursor<IndexEntry> indexEntries(ReadOptions options, byte[] prefix, byte[] low, byte[] high, byte[] after,
+                                          boolean descending) {
+    return register(new Base<IndexEntry>(engine.db.newIterator(engine.index, options)) {
       {
         if (descending) {
           it.seekForPrev(after != null && Arrays.compareUnsigned(after, high) < 0 ? after : high);
@@ -135,14 +165,67 @@ final class RocksCursors {
     return out;
   }
 
-  private <T> Cursor<T> register(Base<T> cursor) {
+  private <T> Cursor<T> register(Cursor<T> cursor) {
     open.add(cursor);
     return cursor;
   }
 
   void closeAll() {
-    for (Base<?> c : open) {
+    for (Cursor<?> c : open) {
       c.close();
+    }
+  }
+
+  /** Two index-ordered streams as one, in scan order; they never hold the same (value, id). */
+  private final class Merged implements Cursor<IndexEntry> {
+    private final Cursor<IndexEntry> a;
+    private final Cursor<IndexEntry> b;
+    private final Comparator<IndexEntry> order;
+    private final Runnable release;
+    private IndexEntry headA;
+    private IndexEntry headB;
+
+    Merged(Cursor<IndexEntry> a, Cursor<IndexEntry> b, boolean descending, Runnable release) {
+      this.a = a;
+      this.b = b;
+      this.order = descending ? OverflowCursor.ENTRY_ORDER.reversed() : OverflowCursor.ENTRY_ORDER;
+      this.release = release;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (headA == null && a.hasNext()) {
+        headA = a.next();
+      }
+      if (headB == null && b.hasNext()) {
+        headB = b.next();
+      }
+      return headA != null || headB != null;
+    }
+
+    @Override
+    public IndexEntry next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      IndexEntry out;
+      if (headB == null || (headA != null && order.compare(headA, headB) < 0)) {
+        out = headA;
+        headA = null;
+      } else {
+        out = headB;
+        headB = null;
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {
+      if (open.remove(this)) {
+        a.close();
+        b.close();
+        release.run();
+      }
     }
   }
 

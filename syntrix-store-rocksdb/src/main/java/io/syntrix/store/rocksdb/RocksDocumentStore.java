@@ -6,6 +6,8 @@ import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.model.ResourcePaths;
 import io.syntrix.store.ChangeLog;
+import io.syntrix.store.DatabaseQuota;
+import io.syntrix.store.DatabaseUsage;
 import io.syntrix.store.Cursor;
 import io.syntrix.store.DocumentStore;
 import io.syntrix.store.IndexEntry;
@@ -44,6 +46,7 @@ public final class RocksDocumentStore implements DocumentStore {
   private final Committer committer;
   private final RocksChangeLog changeLog;
   private final RocksReads live;
+  private final UsageCounters counters;
   private final RocksSystemStore system;
   private final ScheduledExecutorService retention;
   private final Clock clock;
@@ -52,7 +55,8 @@ public final class RocksDocumentStore implements DocumentStore {
     this.options = options;
     this.clock = clock;
     this.engine = new Engine(options); // loads the native library first
-    this.live = new RocksReads(engine, new org.rocksdb.ReadOptions());
+    this.counters = UsageCounters.load(engine);
+    this.live = new RocksReads(engine, new org.rocksdb.ReadOptions(), counters::overflowEntries);
     long lastSeq = 0;
     long firstSeq;
     long lastTimestamp = 0;
@@ -69,7 +73,7 @@ public final class RocksDocumentStore implements DocumentStore {
       it.seekToFirst();
       firstSeq = it.isValid() ? Keys.seqOf(it.key()) : lastSeq + 1;
     }
-    this.committer = new Committer(engine, options, lastSeq, firstSeq, lastTimestamp);
+    this.committer = new Committer(engine, options, counters, lastSeq, firstSeq, lastTimestamp);
     this.changeLog = new RocksChangeLog(engine, committer);
     this.system = new RocksSystemStore(engine);
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
@@ -101,8 +105,13 @@ public final class RocksDocumentStore implements DocumentStore {
   }
 
   @Override
-  public CompletableFuture<ChangeEvent> writeAsync(Write write) {
-    return committer.submit(write);
+  public CompletableFuture<ChangeEvent> writeAsync(Write write, DatabaseQuota quota) {
+    return committer.submit(write, quota);
+  }
+
+  @Override
+  public DatabaseUsage usage(String database) {
+    return counters.of(database).usage();
   }
 
   @Override
@@ -168,7 +177,7 @@ public final class RocksDocumentStore implements DocumentStore {
 
   /** Consistency check of indexes against documents and of the change log; for tests and operators. */
   public IntegrityReport checkIntegrity() {
-    return IntegrityReport.check(engine, changeLog);
+    return IntegrityReport.check(engine, changeLog, counters);
   }
 
   @Override

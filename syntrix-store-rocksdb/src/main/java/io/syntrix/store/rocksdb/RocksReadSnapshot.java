@@ -15,8 +15,9 @@ final class RocksReadSnapshot extends RocksReads implements ReadSnapshot {
   private final long seq;
   private boolean closed;
 
-  RocksReadSnapshot(Engine engine, Snapshot snapshot, long seq) {
-    super(engine, new ReadOptions().setSnapshot(snapshot));
+  /** @param overflowEntries the store's overflow entries when the snapshot was taken (or more) */
+  RocksReadSnapshot(Engine engine, Snapshot snapshot, long seq, long overflowEntries) {
+    super(engine, new ReadOptions().setSnapshot(snapshot), () -> overflowEntries);
     this.engine = engine;
     this.snapshot = snapshot;
     this.seq = seq;

@@ -22,10 +22,11 @@ class RocksReads implements ReadView {
   final ReadOptions options;
   private final RocksCursors cursors;
 
-  RocksReads(Engine engine, ReadOptions options) {
+  /** @param overflowEntries see {@link RocksCursors} */
+  RocksReads(Engine engine, ReadOptions options, java.util.function.LongSupplier overflowEntries) {
     this.engine = engine;
     this.options = options;
-    this.cursors = new RocksCursors(engine, options);
+    this.cursors = new RocksCursors(engine, options, overflowEntries);
   }
 
   @Override
