@@ -41,6 +41,9 @@ final class ApiErrors {
     if (code == ErrorCode.RATE_LIMITED && ctx.get(RETRY_AFTER) != null) {
       ctx.response().putHeader("Retry-After", ctx.<Object>get(RETRY_AFTER).toString());
     }
+    if (code == ErrorCode.UNAVAILABLE) {
+      ctx.response().putHeader("Retry-After", "1"); // saturation or a restart: both pass within seconds
+    }
     if (code == ErrorCode.UNAUTHORIZED) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }

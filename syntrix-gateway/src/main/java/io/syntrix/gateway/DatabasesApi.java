@@ -64,32 +64,41 @@ final class DatabasesApi {
         Bodies.optionalString(body, "slug"), Bodies.optionalString(body, "description"),
         Bodies.optionalString(body, "owner_id"), optionalLong(settings, "max_documents"),
         optionalLong(settings, "max_storage_bytes"));
-    Responses.json(ctx, 201, databases.create(caller, spec).toResponse());
+    Handlers.offLoop(ctx, () -> databases.create(caller, spec), db -> Responses.json(ctx, 201, db.toResponse()));
   }
 
   private void list(RoutingContext ctx, boolean admin) {
     Principal caller = caller(ctx, admin);
     int limit = intParam(ctx, "limit", 20, 1, 100);
     int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-    List<LogicalDatabase> all = databases.list(caller, ctx.request().getParam("status"), ctx.request().getParam("owner"));
-    List<Value> page = new ArrayList<>();
-    for (int i = offset; i < Math.min(all.size(), offset + limit); i++) {
-      page.add(all.get(i).toResponse());
-    }
-    MapValue.Builder out = MapValue.builder().put("databases", new ArrayValue(page)).put("total", IntegerValue.of(all.size()));
-    if (!admin) {
-      out.put("quota", MapValue.builder().put("used", IntegerValue.of(databases.quotaUsed(caller)))
-          .put("limit", IntegerValue.of(databases.quotaLimit())).build());
-    }
-    Responses.json(ctx, 200, out.build());
+    String status = ctx.request().getParam("status");
+    String owner = ctx.request().getParam("owner");
+    Handlers.offLoop(ctx, () -> {
+      List<LogicalDatabase> all = databases.list(caller, status, owner);
+      List<Value> page = new ArrayList<>();
+      for (int i = offset; i < Math.min(all.size(), offset + limit); i++) {
+        page.add(all.get(i).toResponse());
+      }
+      MapValue.Builder out = MapValue.builder().put("databases", new ArrayValue(page))
+          .put("total", IntegerValue.of(all.size()));
+      if (!admin) {
+        out.put("quota", MapValue.builder().put("used", IntegerValue.of(databases.quotaUsed(caller)))
+            .put("limit", IntegerValue.of(databases.quotaLimit())).build());
+      }
+      return out.build();
+    }, body -> Responses.json(ctx, 200, body));
   }
 
   private void get(RoutingContext ctx, boolean admin) {
-    LogicalDatabase db = databases.getManaged(caller(ctx, admin), ctx.pathParam("identifier"));
-    DatabaseUsage used = usage.apply(db.id());
-    Responses.json(ctx, 200, MapValue.builder().putAll(db.toResponse()).put("usage", MapValue.builder()
-        .put("documents", IntegerValue.of(used.documents()))
-        .put("storage_bytes", IntegerValue.of(used.storageBytes())).build()).build());
+    Principal caller = caller(ctx, admin);
+    String identifier = ctx.pathParam("identifier");
+    Handlers.offLoop(ctx, () -> {
+      LogicalDatabase db = databases.getManaged(caller, identifier);
+      DatabaseUsage used = usage.apply(db.id());
+      return MapValue.builder().putAll(db.toResponse()).put("usage", MapValue.builder()
+          .put("documents", IntegerValue.of(used.documents()))
+          .put("storage_bytes", IntegerValue.of(used.storageBytes())).build()).build();
+    }, body -> Responses.json(ctx, 200, body));
   }
 
   private void update(RoutingContext ctx, boolean admin) {
@@ -101,17 +110,20 @@ final class DatabasesApi {
         Bodies.optionalString(body, "display_name"), Bodies.optionalString(body, "description"),
         Bodies.optionalString(body, "status"), optionalLong(settings, "max_documents"),
         optionalLong(settings, "max_storage_bytes"));
-    Responses.json(ctx, 200, databases.update(caller, ctx.pathParam("identifier"), changes).toResponse());
+    String identifier = ctx.pathParam("identifier");
+    Handlers.offLoop(ctx, () -> databases.update(caller, identifier, changes),
+        db -> Responses.json(ctx, 200, db.toResponse()));
   }
 
   private void delete(RoutingContext ctx, boolean admin) {
-    LogicalDatabase db = databases.delete(caller(ctx, admin), ctx.pathParam("identifier"));
-    Responses.json(ctx, 200, MapValue.builder()
+    Principal caller = caller(ctx, admin);
+    String identifier = ctx.pathParam("identifier");
+    Handlers.offLoop(ctx, () -> databases.delete(caller, identifier), db -> Responses.json(ctx, 200, MapValue.builder()
         .put("id", new StringValue(db.id()))
         .put("slug", db.slug() == null ? io.syntrix.model.NullValue.INSTANCE : new StringValue(db.slug()))
         .put("status", new StringValue(db.status()))
         .put("message", new StringValue("Database deletion initiated"))
-        .build());
+        .build()));
   }
 
   private static MapValue settings(MapValue body) {

@@ -131,6 +131,9 @@ final class DocumentsApi {
             metrics.rejudged();
             return judgeAndWrite(ctx, op, write, attempts - 1);
           }
+          if (e instanceof StoreException.Busy) {
+            metrics.writeRefusedBusy();
+          }
           return Future.failedFuture(e);
         });
   }

@@ -25,6 +25,7 @@ final class GatewayMetrics {
   private final Counter examined;
   private final Counter indexEntries;
   private final Counter rejudged;
+  private final Counter busy;
   private final java.util.concurrent.atomic.AtomicInteger streaming = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<ResponseStream.Reason, Counter> cut = new EnumMap<>(ResponseStream.Reason.class);
   private final Counter pushBatches;
@@ -41,6 +42,8 @@ final class GatewayMetrics {
         .description("Documents read and evaluated by queries, matching or not").register(registry);
     indexEntries = Counter.builder("syntrix.query.index.entries")
         .description("Index entries read by queries").register(registry);
+    busy = Counter.builder("syntrix.writes.busy")
+        .description("Writes refused with 503 because the store's write queue was full").register(registry);
     rejudged = Counter.builder("syntrix.writes.rejudged")
         .description("Writes judged again because their document changed after the rules allowed them")
         .register(registry);
@@ -102,6 +105,10 @@ final class GatewayMetrics {
       Gauge.builder("syntrix.realtime.refused", m, r -> r.refusals().getOrDefault(code, 0L)).tag("code", code)
           .description("Realtime requests refused by a limit").register(registry);
     }
+  }
+
+  void writeRefusedBusy() {
+    busy.increment();
   }
 
   void rejudged() {

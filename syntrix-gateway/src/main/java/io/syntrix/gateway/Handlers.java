@@ -24,6 +24,11 @@ final class Handlers {
   }
 
   /** Answers with {@code onSuccess} when the future succeeds, through the failure handler otherwise. */
+  /** Runs {@code work} on a worker (it may read or fsync the store) and answers with its result on the event loop. */
+  static <T> void offLoop(RoutingContext ctx, java.util.concurrent.Callable<T> work, Consumer<T> onSuccess) {
+    respond(ctx, ctx.vertx().executeBlocking(work, false), onSuccess);
+  }
+
   static <T> void respond(RoutingContext ctx, Future<T> future, Consumer<T> onSuccess) {
     future.onComplete(result -> {
       if (result.failed()) {

@@ -104,11 +104,11 @@ class PathsTest {
   }
 
   @Test
-  void integerBodyIdsBecomeTheirDecimalText() {
-    assertThat(ResourcePaths.bodyId(IntegerValue.of(42))).isEqualTo("42");
-    assertThat(ResourcePaths.bodyId(IntegerValue.of(0))).isEqualTo("0");
-    assertThat(ResourcePaths.bodyId(IntegerValue.of(-7))).isEqualTo("-7");
-    assertThat(ResourcePaths.bodyId(IntegerValue.of(Long.MIN_VALUE))).isEqualTo("-9223372036854775808");
+  void integerBodyIdsAreRefusedAsTheOriginalDoes() {
+    for (long n : new long[] {42, 0, -7, Long.MIN_VALUE}) {
+      assertThatThrownBy(() -> ResourcePaths.bodyId(IntegerValue.of(n))).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("must be a string, got a number");
+    }
   }
 
   @Test

@@ -30,7 +30,9 @@ public interface DocumentStore extends ReadView, AutoCloseable {
 
   /**
    * Queues a write that must keep its database within {@code quota}; a write that would grow it
-   * past a limit fails with {@code QUOTA_EXCEEDED} (see {@link DatabaseQuota}).
+   * past a limit fails with {@code QUOTA_EXCEEDED} (see {@link DatabaseQuota}). Never blocks the
+   * caller (event loops call it): when the store cannot take more writes now, the future fails at
+   * once with {@link StoreException.Busy}.
    */
   CompletableFuture<ChangeEvent> writeAsync(Write write, DatabaseQuota quota);
 
@@ -88,7 +90,8 @@ public interface DocumentStore extends ReadView, AutoCloseable {
 
   /**
    * Removes every document, tombstone and index entry of {@code database} at once, without
-   * change-log entries (the database itself is going away). Returns how many documents went.
+   * change-log entries (the database itself is going away), in bounded work that does not grow
+   * with the database. Returns how many live documents went.
    */
   long dropDatabase(String database);
 

@@ -40,6 +40,18 @@ public class StoreException extends SyntrixException {
     }
   }
 
+  /** The write queue is full: nothing was queued; the caller should answer 503 and let the client retry. */
+  public static Busy busy(int queued) {
+    return new Busy("the store's write queue is full (" + queued + " writes waiting); retry shortly");
+  }
+
+  /** Refused at once because the store is saturated; retrying a moment later is expected to work. */
+  public static final class Busy extends StoreException {
+    Busy(String message) {
+      super(ErrorCode.UNAVAILABLE, message);
+    }
+  }
+
   public static StoreException unavailable(String message, Throwable cause) {
     return new StoreException(ErrorCode.UNAVAILABLE, message, cause);
   }

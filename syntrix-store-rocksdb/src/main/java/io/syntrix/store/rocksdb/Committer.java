@@ -56,7 +56,6 @@ import org.slf4j.LoggerFactory;
 final class Committer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Committer.class);
   static final int MAX_GROUP = 512;
-  private static final int QUEUE_CAPACITY = 16_384;
   static final byte[] EMPTY = new byte[0];
 
   /** Work for the committer thread. */
@@ -73,7 +72,7 @@ final class Committer implements AutoCloseable {
   private final Engine engine;
   private final Durability durability;
   private final long syncIntervalNanos;
-  private final BlockingQueue<Task> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final BlockingQueue<Task> queue;
   private final Thread thread;
   private final WriteOptions writeOptions;
   private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
@@ -106,6 +105,7 @@ final class Committer implements AutoCloseable {
     this.firstSeq = firstSeq;
     this.lastTimestamp = lastTimestamp;
     this.writeOptions = new WriteOptions().setSync(durability == Durability.FSYNC_EACH_COMMIT);
+    this.queue = new ArrayBlockingQueue<>(options.writeQueueCapacity());
     this.thread = Thread.ofPlatform().name("syntrix-committer").unstarted(this::run);
     thread.start();
   }
@@ -133,7 +133,22 @@ final class Committer implements AutoCloseable {
     }
   }
 
+  /**
+   * Queues a write without ever waiting: when the queue is full the result fails at once with
+   * {@link StoreException.Busy} (callers on event loops must not block; the client retries).
+   */
   CompletableFuture<ChangeEvent> submit(Write write, DatabaseQuota quota) {
+    CompletableFuture<ChangeEvent> result = new CompletableFuture<>();
+    if (closed) {
+      result.completeExceptionally(StoreException.unavailable("the store is closed", null));
+    } else if (!queue.offer(new WriteTask(write, quota, result))) {
+      result.completeExceptionally(StoreException.busy(queue.size()));
+    }
+    return result;
+  }
+
+  /** Queues a write, waiting for room when the queue is full (for threads that may block). */
+  CompletableFuture<ChangeEvent> submitWaiting(Write write, DatabaseQuota quota) {
     CompletableFuture<ChangeEvent> result = new CompletableFuture<>();
     enqueue(new WriteTask(write, quota, result), result);
     return result;

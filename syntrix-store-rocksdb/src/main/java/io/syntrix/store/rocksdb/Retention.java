@@ -25,30 +25,20 @@ final class Retention {
   private Retention() {}
 
   /**
-   * Deletes every document, index and overflow entry, tombstone marker and the usage counters of
-   * one database: two range deletes ({@code db 00} up to {@code db 01} holds exactly that
-   * database's keys) and a pass over the markers. Returns the number of documents removed.
+   * Deletes every document, index and overflow entry and the usage counters of one database in
+   * constant work on the committer thread, so other tenants' writes wait for no scan: two range
+   * deletes ({@code db 00} up to {@code db 01} holds exactly that database's keys) in one batch.
+   * Its tombstone markers stay behind; {@link #purge} deletes a marker whose document is gone like
+   * any other once it passes retention. Returns the number of documents removed (from the usage
+   * counters, which are exact).
    */
   static long dropDatabase(Engine engine, UsageCounters counters, String database, org.rocksdb.WriteOptions options)
       throws RocksDBException {
     byte[] name = database.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] start = Keys.append(name, (byte) 0);
     byte[] end = Keys.append(name, (byte) 1);
-    long documents = 0;
+    long documents = counters.of(database).usage().documents();
     try (WriteBatch wb = new WriteBatch()) {
-      try (RocksIterator it = engine.db.newIterator(engine.documents)) {
-        for (it.seek(start); it.isValid() && Keys.startsWith(it.key(), start); it.next()) {
-          documents++;
-        }
-      }
-      try (RocksIterator it = engine.db.newIterator(engine.tombstones)) {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          byte[] marker = it.key();
-          if (marker.length > 8 + start.length && Arrays.equals(marker, 8, 8 + start.length, start, 0, start.length)) {
-            wb.delete(engine.tombstones, marker);
-          }
-        }
-      }
       wb.deleteRange(engine.documents, start, end);
       wb.deleteRange(engine.index, start, end);
       counters.dropTo(wb, database);

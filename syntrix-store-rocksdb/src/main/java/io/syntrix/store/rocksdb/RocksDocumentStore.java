@@ -104,9 +104,23 @@ public final class RocksDocumentStore implements DocumentStore {
     return live.get(database, path, includeDeleted);
   }
 
+  /** Never blocks: a full write queue fails the write at once with {@link StoreException.Busy}. */
   @Override
   public CompletableFuture<ChangeEvent> writeAsync(Write write, DatabaseQuota quota) {
     return committer.submit(write, quota);
+  }
+
+  /** Waits for room in the write queue, then for the commit (callers that may block: workers, identity). */
+  @Override
+  public ChangeEvent write(Write write, DatabaseQuota quota) {
+    try {
+      return committer.submitWaiting(write, quota).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
   }
 
   @Override
