@@ -50,6 +50,7 @@ import java.util.Map;
  *   maxConnectionsPerIp: 1024         # --realtime-connections-per-ip; 0: no limit
  *   messagesPerSecond: 50             # inbound, per connection (burst twice that)
  *   authDeadlineMillis: 10000
+ *   catchUpBytesPerSecond: 33554432   # all snapshots and replays together; 0: no limit
  * query:
  *   maxSortDocuments: 10000           # most documents a query sorts in memory; past it: 400 naming the index
  *   maxSortBytes: 67108864            # the same, in (estimated) bytes
@@ -80,7 +81,7 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
 
     record Realtime(Long maxPendingBytes, Integer maxPendingFrames, Long maxResumeChanges, Long stallMillis,
                     Integer maxSubscriptionsPerConnection, Integer maxConnectionsPerUser, Integer maxConnectionsPerIp,
-                    Integer messagesPerSecond, Long authDeadlineMillis) {}
+                    Integer messagesPerSecond, Long authDeadlineMillis, Long catchUpBytesPerSecond) {}
   }
 
   ServerConfig withFile(Path file) {
@@ -148,6 +149,9 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
       }
       if (r.stallMillis() != null) {
         o = o.withStallMillis(r.stallMillis());
+      }
+      if (r.catchUpBytesPerSecond() != null) {
+        o = o.withCatchUpBytesPerSecond(r.catchUpBytesPerSecond());
       }
       return o.withLimits(
           r.maxSubscriptionsPerConnection() != null ? r.maxSubscriptionsPerConnection() : o.maxSubscriptionsPerConnection(),

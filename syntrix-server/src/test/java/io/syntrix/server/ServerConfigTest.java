@@ -25,6 +25,7 @@ class ServerConfigTest {
           maxConnectionsPerUser: 3
           messagesPerSecond: 9
           authDeadlineMillis: 2000
+          catchUpBytesPerSecond: 0
         """);
     RealtimeOptions r = ServerConfig.defaults().withFile(file).withConnectionLimits(null, 0).realtime();
     assertThat(r.maxPendingBytes()).isEqualTo(1L << 20);
@@ -34,6 +35,7 @@ class ServerConfigTest {
     assertThat(r.maxConnectionsPerIp()).as("the flag lifts it").isZero();
     assertThat(r.messagesPerSecond()).isEqualTo(9);
     assertThat(r.authDeadlineMillis()).isEqualTo(2000);
+    assertThat(r.catchUpBytesPerSecond()).as("0 lifts the catch-up rate").isZero();
     assertThat(r.maxPendingFrames()).as("untouched keys keep their defaults")
         .isEqualTo(RealtimeOptions.defaults().maxPendingFrames());
   }

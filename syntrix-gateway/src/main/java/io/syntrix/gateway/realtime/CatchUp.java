@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Pacing.</b> One page at a time — at most {@code catchUpPageBytes}, or
  * {@link #SNAPSHOT_PAGE} documents, or {@link #LOG_PAGE} changes — read on the catch-up workers,
  * queued into the connection's outbox, and the next page only once the outbox is down to
- * {@code catchUpLowWaterBytes}. A catch-up never overflows its own connection and never touches
+ * {@code catchUpLowWaterBytes}, and no sooner than the server-wide catch-up rate allows
+ * ({@link CatchUpRate}). A catch-up never overflows its own connection and never touches
  * the hub's delivery thread, so it delays no one else's live events. A connection runs its
  * catch-ups one after the other ({@link CatchUps}).
  *
@@ -44,6 +45,8 @@ final class CatchUp {
   private boolean firstPage = true;
   private boolean started;
   private SubscriptionReplay replay;
+  /** Bytes the last page queued (set on the worker, read on the event loop after it). */
+  private long pageBytes;
 
   CatchUp(CatchUps service, Connection connection, ClientSubscription sub, boolean snapshot, boolean reset) {
     this.service = service;
@@ -80,9 +83,18 @@ final class CatchUp {
       } else if (r.result()) {
         finish();
       } else {
-        connection.outbox.whenBelow(service.options().catchUpLowWaterBytes(), this::step);
+        long wait = service.rate().waitMillisAfter(pageBytes, System.nanoTime());
+        if (wait > 0) {
+          connection.context.owner().setTimer(wait, t -> awaitRoom());
+        } else {
+          awaitRoom();
+        }
       }
     });
+  }
+
+  private void awaitRoom() {
+    connection.outbox.whenBelow(service.options().catchUpLowWaterBytes(), this::step);
   }
 
   private void finish() {
@@ -92,6 +104,7 @@ final class CatchUp {
 
   /** Worker: one page. True when the catch-up is over (done, or its subscription or connection gone). */
   private boolean advance() {
+    pageBytes = 0;
     if (!connection.active(sub)) {
       return true;
     }
@@ -125,6 +138,7 @@ final class CatchUp {
         return true;
       }
       bytes += frame.size();
+      pageBytes = bytes;
       if (bytes >= service.options().pageBytes()) {
         covered = m.event().seq(); // examined up to here; the next page goes on after it
         break;
@@ -160,6 +174,7 @@ final class CatchUp {
     boolean complete = !cursor.hasNext();
     long seq = snapshot.seq();
     byte[] frame = Frames.snapshot(sub.clientId(), page, seq, reset && firstPage, complete);
+    pageBytes = frame.length;
     firstPage = false;
     if (complete) {
       closeSnapshot();

@@ -21,6 +21,7 @@ final class CatchUps {
   private final WorkerExecutor executor;
   private final RealtimeOptions options;
   private final RealtimeMetrics metrics;
+  private final CatchUpRate rate;
   /** Per connection: the catch-ups waiting behind the running one (the head). */
   private final Map<Connection, ArrayDeque<CatchUp>> queues = new IdentityHashMap<>();
 
@@ -29,6 +30,11 @@ final class CatchUps {
     this.executor = executor;
     this.options = options;
     this.metrics = metrics;
+    this.rate = new CatchUpRate(options.catchUpBytesPerSecond());
+  }
+
+  CatchUpRate rate() {
+    return rate;
   }
 
   DocumentStore store() {

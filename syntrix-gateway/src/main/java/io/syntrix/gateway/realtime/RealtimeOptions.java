@@ -27,18 +27,21 @@ package io.syntrix.gateway.realtime;
  * @param authDeadlineMillis     a WebSocket that has not authenticated by then is closed (10 s)
  * @param wsHeartbeatMillis      WebSocket heartbeat message and ping period (30 s)
  * @param sseHeartbeatMillis     SSE comment heartbeat period (15 s)
+ * @param catchUpBytesPerSecond  what all catch-ups together may send per second (32 MiB/s; 0: no
+ *                               limit), so a storm of snapshots and replays leaves CPU and memory
+ *                               to live delivery
  */
 public record RealtimeOptions(long maxPendingBytes, int maxPendingFrames, long transportWindowBytes, long maxHeldBytes,
                               long catchUpLowWaterBytes, long catchUpPageBytes, long maxResumeChanges,
                               long stallMillis, int maxSubscriptionsPerConnection, int maxConnectionsPerUser,
                               int maxConnectionsPerIp, int messagesPerSecond, long authDeadlineMillis,
-                              long wsHeartbeatMillis, long sseHeartbeatMillis) {
+                              long wsHeartbeatMillis, long sseHeartbeatMillis, long catchUpBytesPerSecond) {
   public RealtimeOptions {
     if (maxPendingBytes < 64 * 1024 || maxPendingFrames < 16 || transportWindowBytes < 1024 || maxHeldBytes < 0
         || catchUpLowWaterBytes < 0 || catchUpLowWaterBytes >= maxPendingBytes || catchUpPageBytes < 1024
         || maxResumeChanges < 0 || stallMillis < 100 || maxSubscriptionsPerConnection < 1 || maxConnectionsPerUser < 0
         || maxConnectionsPerIp < 0 || messagesPerSecond < 1 || authDeadlineMillis < 1 || wsHeartbeatMillis < 1
-        || sseHeartbeatMillis < 1) {
+        || sseHeartbeatMillis < 1 || catchUpBytesPerSecond < 0) {
       throw new IllegalArgumentException("realtime options out of range: " + this);
     }
   }
@@ -53,27 +56,27 @@ public record RealtimeOptions(long maxPendingBytes, int maxPendingFrames, long t
 
   public static RealtimeOptions defaults() {
     return new RealtimeOptions(4L << 20, 10_000, 256L << 10, 1L << 20, 512L << 10, 256L << 10, 10_000, 30_000, 100,
-        256, 1024, 50, 10_000, 30_000, 15_000);
+        256, 1024, 50, 10_000, 30_000, 15_000, 32L << 20);
   }
 
   public RealtimeOptions withMaxPendingBytes(long bytes) {
     return new RealtimeOptions(bytes, maxPendingFrames, transportWindowBytes, maxHeldBytes,
         Math.min(catchUpLowWaterBytes, bytes / 2), catchUpPageBytes, maxResumeChanges, stallMillis,
         maxSubscriptionsPerConnection, maxConnectionsPerUser, maxConnectionsPerIp, messagesPerSecond,
-        authDeadlineMillis, wsHeartbeatMillis, sseHeartbeatMillis);
+        authDeadlineMillis, wsHeartbeatMillis, sseHeartbeatMillis, catchUpBytesPerSecond);
   }
 
   public RealtimeOptions withMaxPendingFrames(int frames) {
     return new RealtimeOptions(maxPendingBytes, frames, transportWindowBytes, maxHeldBytes, catchUpLowWaterBytes,
         catchUpPageBytes, maxResumeChanges, stallMillis, maxSubscriptionsPerConnection, maxConnectionsPerUser,
-        maxConnectionsPerIp, messagesPerSecond, authDeadlineMillis, wsHeartbeatMillis, sseHeartbeatMillis);
+        maxConnectionsPerIp, messagesPerSecond, authDeadlineMillis, wsHeartbeatMillis, sseHeartbeatMillis, catchUpBytesPerSecond);
   }
 
   public RealtimeOptions withMaxResumeChanges(long changes) {
     return new RealtimeOptions(maxPendingBytes, maxPendingFrames, transportWindowBytes, maxHeldBytes,
         catchUpLowWaterBytes, catchUpPageBytes, changes, stallMillis, maxSubscriptionsPerConnection,
         maxConnectionsPerUser, maxConnectionsPerIp, messagesPerSecond, authDeadlineMillis, wsHeartbeatMillis,
-        sseHeartbeatMillis);
+        sseHeartbeatMillis, catchUpBytesPerSecond);
   }
 
   public RealtimeOptions withLimits(int subscriptionsPerConnection, int connectionsPerUser, int connectionsPerIp,
@@ -81,19 +84,26 @@ public record RealtimeOptions(long maxPendingBytes, int maxPendingFrames, long t
     return new RealtimeOptions(maxPendingBytes, maxPendingFrames, transportWindowBytes, maxHeldBytes,
         catchUpLowWaterBytes, catchUpPageBytes, maxResumeChanges, stallMillis, subscriptionsPerConnection,
         connectionsPerUser, connectionsPerIp, messagesPerSecond, authDeadlineMillis, wsHeartbeatMillis,
-        sseHeartbeatMillis);
+        sseHeartbeatMillis, catchUpBytesPerSecond);
   }
 
   public RealtimeOptions withStallMillis(long millis) {
     return new RealtimeOptions(maxPendingBytes, maxPendingFrames, transportWindowBytes, maxHeldBytes,
         catchUpLowWaterBytes, catchUpPageBytes, maxResumeChanges, millis, maxSubscriptionsPerConnection,
         maxConnectionsPerUser, maxConnectionsPerIp, messagesPerSecond, authDeadlineMillis, wsHeartbeatMillis,
-        sseHeartbeatMillis);
+        sseHeartbeatMillis, catchUpBytesPerSecond);
   }
 
   public RealtimeOptions withHeartbeats(long wsMillis, long sseMillis) {
     return new RealtimeOptions(maxPendingBytes, maxPendingFrames, transportWindowBytes, maxHeldBytes,
         catchUpLowWaterBytes, catchUpPageBytes, maxResumeChanges, stallMillis, maxSubscriptionsPerConnection,
-        maxConnectionsPerUser, maxConnectionsPerIp, messagesPerSecond, authDeadlineMillis, wsMillis, sseMillis);
+        maxConnectionsPerUser, maxConnectionsPerIp, messagesPerSecond, authDeadlineMillis, wsMillis, sseMillis, catchUpBytesPerSecond);
+  }
+
+  public RealtimeOptions withCatchUpBytesPerSecond(long bytesPerSecond) {
+    return new RealtimeOptions(maxPendingBytes, maxPendingFrames, transportWindowBytes, maxHeldBytes,
+        catchUpLowWaterBytes, catchUpPageBytes, maxResumeChanges, stallMillis, maxSubscriptionsPerConnection,
+        maxConnectionsPerUser, maxConnectionsPerIp, messagesPerSecond, authDeadlineMillis, wsHeartbeatMillis,
+        sseHeartbeatMillis, bytesPerSecond);
   }
 }
