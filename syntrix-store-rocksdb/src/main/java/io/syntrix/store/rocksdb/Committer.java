@@ -1,5 +1,8 @@
 package io.syntrix.store.rocksdb;
 
+import io.syntrix.store.spi.ChangeCodec;
+import io.syntrix.store.spi.DocumentCodec;
+import io.syntrix.store.spi.WriteApplier;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.Document;
 import io.syntrix.model.SyntrixException;

@@ -1,5 +1,6 @@
 package io.syntrix.store.rocksdb;
 
+import io.syntrix.store.spi.DocumentCodec;
 import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;
 import java.nio.charset.StandardCharsets;

@@ -1,37 +1,26 @@
 package io.syntrix.store.rocksdb;
 
 import io.syntrix.model.Document;
-import io.syntrix.model.IntegerValue;
-import io.syntrix.model.SystemFields;
-import io.syntrix.model.Value;
+import io.syntrix.store.spi.IndexedValues;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Maintains the automatic single-field indexes as {@code update(old, new)}: null old is an
- * insert, null new a removal. Every top-level data field (scalars, and arrays and maps as whole
- * values, so that ordering by such a field needs no sort) and the system fields
- * {@code version}, {@code createdAt} and {@code updatedAt} get one entry per document. Entries
- * whose field and value did not change
- * are left alone, so a write touches only the keys it must.
- *
- * <p><b>Values too large to index.</b> An entry holds at most {@link #MAX_INDEXED_VALUE_BYTES}
- * bytes of encoded value (Firestore's 1,500). A longer value (a long string, a big array or map)
- * gets an <em>overflow entry</em> instead ({@link Keys#overflowEntry}): the first 1,500 bytes of
- * its encoding and the id, outside the field's index range. Index scans read a field's overflow
- * entries beside its index and take the value from the document ({@link OverflowCursor}), so
- * every scan still sees every value in order; the index itself holds no key longer than
- * prefix + 1,500 + id. The first 1,500 bytes already order an overflowing value against every
- * indexed one: an indexed encoding is at most that long and is no prefix of another encoding.
+ * Maintains the automatic single-field indexes in RocksDB keys as {@code update(old, new)}: null
+ * old is an insert, null new a removal. Which entries a document has, their value bytes and the
+ * overflow rule for values over 1,500 bytes are engine-independent ({@link IndexedValues}); this
+ * class lays them out as {@link Keys#indexEntry index keys} and {@link Keys#overflowEntry overflow
+ * keys}. Entries whose field and value did not change are left alone, so a write touches only the
+ * keys it must. Index scans read a field's overflow entries beside its index and take the value
+ * from the document ({@link OverflowCursor}); the index itself holds no key longer than
+ * prefix + 1,500 + id.
  *
  * <p>Idempotent: applying the same {@code (old, new)} twice leaves the same keys, which is what
  * makes rebuilding or auditing the indexes from the documents possible.
  */
 final class IndexMaintainer {
   /** Largest encoded value an index entry holds; longer values get an overflow entry. */
-  static final int MAX_INDEXED_VALUE_BYTES = 1500;
-
+  static final int MAX_INDEXED_VALUE_BYTES = IndexedValues.MAX_INDEXED_VALUE_BYTES;
   /** Receives the key deltas, in the caller's write batch. */
   interface Sink {
     void put(byte[] key);
@@ -72,27 +61,16 @@ final class IndexMaintainer {
   }
 
   static boolean overflows(byte[] encodedValue) {
-    return encodedValue.length > MAX_INDEXED_VALUE_BYTES;
+    return IndexedValues.overflows(encodedValue);
   }
 
   /** Overflow entries {@code d} has (fields whose value is too large to index). */
   static int overflowCount(Document d) {
-    int n = 0;
-    for (byte[] v : entries(d).values()) {
-      n += overflows(v) ? 1 : 0;
-    }
-    return n;
+    return IndexedValues.overflowCount(d);
   }
 
   /** Field name to encoded value, for every indexed field of {@code d}. */
   static Map<String, byte[]> entries(Document d) {
-    Map<String, byte[]> out = new HashMap<>(d.data().size() * 2 + 6);
-    for (Map.Entry<String, Value> e : d.data().fields().entrySet()) {
-      out.put(e.getKey(), OrderedCode.encode(e.getValue()));
-    }
-    out.put(SystemFields.VERSION, OrderedCode.encode(IntegerValue.of(d.version())));
-    out.put(SystemFields.CREATED_AT, OrderedCode.encode(IntegerValue.of(d.createdAt())));
-    out.put(SystemFields.UPDATED_AT, OrderedCode.encode(IntegerValue.of(d.updatedAt())));
-    return out;
+    return IndexedValues.of(d);
   }
 }

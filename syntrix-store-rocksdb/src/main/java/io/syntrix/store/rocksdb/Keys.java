@@ -1,5 +1,9 @@
 package io.syntrix.store.rocksdb;
 
+import io.syntrix.store.spi.BigEndian;
+import io.syntrix.store.spi.ChangeCodec;
+import io.syntrix.store.spi.DocumentCodec;
+import io.syntrix.store.spi.OrderedCode;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.model.Value;
@@ -137,19 +141,11 @@ final class Keys {
   }
 
   static byte[] longBytes(long v, byte[] into, int offset) {
-    for (int i = 7; i >= 0; i--) {
-      into[offset + i] = (byte) v;
-      v >>>= 8;
-    }
-    return into;
+    return BigEndian.putLong(v, into, offset);
   }
 
   static long readLong(byte[] b, int offset) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (b[offset + i] & 0xFF);
-    }
-    return v;
+    return BigEndian.getLong(b, offset);
   }
 
   static boolean startsWith(byte[] key, byte[] prefix) {

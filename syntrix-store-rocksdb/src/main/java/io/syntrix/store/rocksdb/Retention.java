@@ -1,5 +1,6 @@
 package io.syntrix.store.rocksdb;
 
+import io.syntrix.store.spi.ChangeCodec;
 import io.syntrix.model.Document;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

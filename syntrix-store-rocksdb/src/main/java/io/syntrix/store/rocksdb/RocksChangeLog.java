@@ -1,5 +1,6 @@
 package io.syntrix.store.rocksdb;
 
+import io.syntrix.store.spi.ChangeCodec;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.DocumentPath;

@@ -1,5 +1,7 @@
 package io.syntrix.store.rocksdb;
 
+import io.syntrix.store.spi.DocumentCodec;
+import io.syntrix.store.spi.OrderedCode;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;

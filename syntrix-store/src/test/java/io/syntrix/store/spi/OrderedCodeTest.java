@@ -1,4 +1,4 @@
-package io.syntrix.store.rocksdb;
+package io.syntrix.store.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.syntrix.store.rocksdb;
+package io.syntrix.store.spi;
 
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.Document;
@@ -11,19 +11,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Stored form of a change-log entry (the seq is the key):
+ * Binary form of a change-log entry without its seq (RocksDB keeps the seq in the key, PostgreSQL
+ * assigns it after the commit):
  * {@code [format 1][op 1][timestamp 8][database UTF][path UTF][before len 4][before][after len 4][after]},
- * a length of -1 standing for an absent image. The timestamp sits at a fixed offset so retention
- * can read it without decoding the rest, and {@link CollectionFilter} reads the names that follow
- * it the same way: a new layout must keep them in front or change both.
+ * a length of -1 standing for an absent image, each image in {@link DocumentCodec} form. The
+ * timestamp sits at a fixed offset so retention can read it without decoding the rest, and
+ * RocksDB's {@code CollectionFilter} reads the names that follow it the same way: a new layout
+ * must keep them in front or change both.
  */
-final class ChangeCodec {
-  static final byte FORMAT = 1;
+public final class ChangeCodec {
+  public static final byte FORMAT = 1;
   private static final ChangeEvent.Op[] OPS = ChangeEvent.Op.values();
 
   private ChangeCodec() {}
 
-  static byte[] encode(ChangeEvent e) {
+  public static byte[] encode(ChangeEvent e) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
@@ -49,11 +51,11 @@ final class ChangeCodec {
     out.write(encoded);
   }
 
-  static long timestampOf(byte[] value) {
-    return Keys.readLong(value, 2);
+  public static long timestampOf(byte[] value) {
+    return BigEndian.getLong(value, 2);
   }
 
-  static ChangeEvent decode(long seq, byte[] value) {
+  public static ChangeEvent decode(long seq, byte[] value) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
       byte format = in.readByte();
       if (format != FORMAT) {

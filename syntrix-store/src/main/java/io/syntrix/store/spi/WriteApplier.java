@@ -1,4 +1,4 @@
-package io.syntrix.store.rocksdb;
+package io.syntrix.store.spi;
 
 import io.syntrix.model.ChangeEvent.Op;
 import io.syntrix.model.Document;
@@ -14,14 +14,14 @@ import java.util.List;
  * The semantics of each write as a pure function of the stored document and the commit time.
  * Throws the store error a write fails with; computes nothing it would have to undo.
  */
-final class WriteApplier {
+public final class WriteApplier {
   /** The outcome: the operation the change log records, the live document before, the document after. */
-  record Applied(Op op, Document before, Document after) {}
+  public record Applied(Op op, Document before, Document after) {}
 
   private WriteApplier() {}
 
   /** @param current the stored document, a tombstone, or null */
-  static Applied apply(Write write, Document current, long now) {
+  public static Applied apply(Write write, Document current, long now) {
     Document live = current == null || current.deleted() ? null : current;
     return switch (write) {
       case Write.Judged j -> {

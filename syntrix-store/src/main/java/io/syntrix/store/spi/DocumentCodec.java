@@ -1,4 +1,4 @@
-package io.syntrix.store.rocksdb;
+package io.syntrix.store.spi;
 
 import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;
@@ -13,37 +13,37 @@ import java.util.Arrays;
  * {@code [format 1][flags][version 8][createdAt 8][updatedAt 8][data as compact JSON]}.
  * Flags bit 0 marks a tombstone.
  */
-final class DocumentCodec {
+public final class DocumentCodec {
   private static final byte FORMAT = 1;
   private static final int HEADER = 2 + 3 * 8;
 
   private DocumentCodec() {}
 
-  static byte[] encode(Document d) {
+  public static byte[] encode(Document d) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(HEADER + 128);
     out.write(FORMAT);
     out.write(d.deleted() ? 1 : 0);
     byte[] longs = new byte[24];
-    Keys.longBytes(d.version(), longs, 0);
-    Keys.longBytes(d.createdAt(), longs, 8);
-    Keys.longBytes(d.updatedAt(), longs, 16);
+    BigEndian.putLong(d.version(), longs, 0);
+    BigEndian.putLong(d.createdAt(), longs, 8);
+    BigEndian.putLong(d.updatedAt(), longs, 16);
     out.writeBytes(longs);
     Json.writeTo(d.data(), out);
     return out.toByteArray();
   }
 
-  static Document decode(DocumentPath path, byte[] b) {
+  public static Document decode(DocumentPath path, byte[] b) {
     return decode(path, b, 0, b.length);
   }
 
-  static Document decode(DocumentPath path, byte[] b, int offset, int length) {
+  public static Document decode(DocumentPath path, byte[] b, int offset, int length) {
     if (b[offset] != FORMAT) {
       throw new IllegalStateException("unknown document format " + b[offset] + " for " + path);
     }
     boolean deleted = (b[offset + 1] & 1) != 0;
-    long version = Keys.readLong(b, offset + 2);
-    long createdAt = Keys.readLong(b, offset + 10);
-    long updatedAt = Keys.readLong(b, offset + 18);
+    long version = BigEndian.getLong(b, offset + 2);
+    long createdAt = BigEndian.getLong(b, offset + 10);
+    long updatedAt = BigEndian.getLong(b, offset + 18);
     Value data = Json.parse(Arrays.copyOfRange(b, offset + HEADER, offset + length));
     return new Document(path, (MapValue) data, version, createdAt, updatedAt, deleted);
   }

@@ -1,4 +1,4 @@
-package io.syntrix.store.rocksdb;
+package io.syntrix.store.spi;
 
 import io.syntrix.model.ArrayValue;
 import io.syntrix.model.BooleanValue;
@@ -36,14 +36,14 @@ import java.util.List;
  * the long, and the remainder is at most 512 in magnitude. UTF-8 byte order is code point order.
  * Each class owns the tag range {@code [tag, tag + 0x10)}, which is what type bracketing scans.
  */
-final class OrderedCode {
-  static final byte NULL = 0x10;
-  static final byte FALSE = 0x20;
-  static final byte TRUE = 0x21;
-  static final byte NUMBER = 0x30;
-  static final byte STRING = 0x40;
-  static final byte ARRAY = 0x50;
-  static final byte MAP = 0x60;
+public final class OrderedCode {
+  public static final byte NULL = 0x10;
+  public static final byte FALSE = 0x20;
+  public static final byte TRUE = 0x21;
+  public static final byte NUMBER = 0x30;
+  public static final byte STRING = 0x40;
+  public static final byte ARRAY = 0x50;
+  public static final byte MAP = 0x60;
   private static final byte END = 0x00;
   private static final byte ENTRY = 0x01;
   private static final int NUMBER_LENGTH = 11;
@@ -51,7 +51,7 @@ final class OrderedCode {
   private OrderedCode() {}
 
   /** First tag byte of a type class. */
-  static byte classStart(TypeClass c) {
+  public static byte classStart(TypeClass c) {
     return switch (c) {
       case NULL -> NULL;
       case BOOLEAN -> FALSE;
@@ -63,11 +63,11 @@ final class OrderedCode {
   }
 
   /** First tag byte after a type class (exclusive end). */
-  static byte classEnd(TypeClass c) {
+  public static byte classEnd(TypeClass c) {
     return (byte) (classStart(c) + 0x10);
   }
 
-  static void encode(Value v, ByteArrayOutputStream out) {
+  public static void encode(Value v, ByteArrayOutputStream out) {
     switch (v) {
       case NullValue n -> out.write(NULL);
       case BooleanValue b -> out.write(b.value() ? TRUE : FALSE);
@@ -98,7 +98,7 @@ final class OrderedCode {
     }
   }
 
-  static byte[] encode(Value v) {
+  public static byte[] encode(Value v) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(16);
     encode(v, out);
     return out.toByteArray();
@@ -120,7 +120,7 @@ final class OrderedCode {
     bits = bits < 0 ? ~bits : bits ^ Long.MIN_VALUE;
     byte[] encoded = new byte[NUMBER_LENGTH];
     encoded[0] = NUMBER;
-    Keys.longBytes(bits, encoded, 1);
+    BigEndian.putLong(bits, encoded, 1);
     int biased = delta + 0x8000;
     encoded[9] = (byte) (biased >>> 8);
     encoded[10] = (byte) biased;
@@ -128,7 +128,7 @@ final class OrderedCode {
   }
 
   /** Writes the escaped, terminated form of a string (also used for field names in keys). */
-  static void encodeString(String s, ByteArrayOutputStream out) {
+  public static void encodeString(String s, ByteArrayOutputStream out) {
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
     int start = 0;
     for (int i = 0; i < utf8.length; i++) {
@@ -144,7 +144,7 @@ final class OrderedCode {
   }
 
   /** Decodes the value starting at {@code pos}; returns it and stores the end offset in {@code end[0]}. */
-  static Value decode(byte[] key, int pos, int[] end) {
+  public static Value decode(byte[] key, int pos, int[] end) {
     byte tag = key[pos];
     switch (tag) {
       case NULL -> {
@@ -188,7 +188,7 @@ final class OrderedCode {
   }
 
   /** Decodes an escaped, terminated string starting at {@code pos}. */
-  static String decodeString(byte[] key, int pos, int[] end) {
+  public static String decodeString(byte[] key, int pos, int[] end) {
     ByteArrayOutputStream utf8 = new ByteArrayOutputStream();
     int i = pos;
     while (true) {
