@@ -1,0 +1,214 @@
+package io.syntrix.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.syntrix.model.ChangeEvent;
+import io.syntrix.model.CollectionPath;
+import io.syntrix.model.Document;
+import io.syntrix.model.DocumentPath;
+import io.syntrix.store.ChangeLog;
+import io.syntrix.store.Cursor;
+import io.syntrix.store.DatabaseQuota;
+import io.syntrix.store.DatabaseUsage;
+import io.syntrix.store.DocumentStore;
+import io.syntrix.store.IndexEntry;
+import io.syntrix.store.IndexRange;
+import io.syntrix.store.ReadSnapshot;
+import io.syntrix.store.StoreException;
+import io.syntrix.store.SystemStore;
+import io.syntrix.store.Write;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The {@link DocumentStore} on PostgreSQL (D13): documents, index entries, system records and
+ * usage counters in tables, every write one transaction, any number of processes writing at once.
+ *
+ * <p><b>Threads.</b> Reads run on the caller's thread, each borrowing a pooled connection for one
+ * statement (scans: one per page). Writes run on {@link Writers} ({@code syntrix-pg-writer-N});
+ * their futures complete when {@link Sequencing} gives the committed transaction its seq.
+ *
+ * <p><b>Start.</b> Opening connects (failing at once, with the URL minus its password, when
+ * PostgreSQL cannot be reached) and brings the schema to this code's version ({@link SchemaMigrator}).
+ *
+ * <p><b>Not yet.</b> The change log and snapshots belong to the sequencer (issue 11), which is not
+ * wired yet: {@link #changeLog()} and {@link #snapshot()} throw.
+ */
+public final class PostgresDocumentStore implements DocumentStore {
+  private final HikariDataSource pool;
+  private final DocumentRows documents;
+  private final IndexScans indexes;
+  private final PostgresSystemStore system;
+  private final Writers writers;
+  private volatile boolean closed;
+
+  public PostgresDocumentStore(PostgresStoreOptions options, Sequencing sequencing) {
+    this.pool = connect(options);
+    try {
+      SchemaMigrator.fromClasspath().migrate(pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    this.documents = new DocumentRows(pool, options.scanPageSize());
+    this.indexes = new IndexScans(pool, options.scanPageSize());
+    this.system = new PostgresSystemStore(pool);
+    this.writers = new Writers(pool, sequencing, options.writerThreads(), options.writeQueueCapacity());
+  }
+
+  /**
+   * HikariCP: the pool that validates and replaces broken connections by itself, resets the
+   * session state callers changed (autocommit) when a connection comes back, and bounds the wait
+   * for a connection; small and dependency-free.
+   */
+  private static HikariDataSource connect(PostgresStoreOptions options) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("syntrix-pg");
+    config.setJdbcUrl(options.jdbcUrl());
+    config.setMaximumPoolSize(options.poolSize());
+    config.setMinimumIdle(options.poolSize());
+    config.setConnectionTimeout(options.connectionTimeout().toMillis());
+    config.setConnectionInitSql("SET statement_timeout = " + options.statementTimeout().toMillis());
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    config.addDataSourceProperty("ApplicationName", "syntrix");
+    try {
+      return new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      throw StoreException.unavailable("cannot connect to PostgreSQL at "
+          + options.jdbcUrl().replaceAll("password=[^&]*", "password=***") + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  @Override
+  public CompletableFuture<ChangeEvent> writeAsync(Write write, DatabaseQuota quota) {
+    return writers.submit(write, quota);
+  }
+
+  @Override
+  public Optional<Document> get(String database, DocumentPath path, boolean includeDeleted) {
+    return documents.get(database, path, includeDeleted);
+  }
+
+  @Override
+  public Cursor<Document> scanCollection(String database, CollectionPath collection, String startAfterId,
+                                         boolean includeDeleted, boolean descending) {
+    return documents.scan(database, collection, startAfterId, includeDeleted, descending);
+  }
+
+  @Override
+  public Cursor<IndexEntry> scanIndex(String database, CollectionPath collection, String field, IndexRange range,
+                                      boolean descending, IndexEntry startAfter) {
+    return indexes.scan(database, collection, field, range, descending, startAfter);
+  }
+
+  @Override
+  public DatabaseUsage usage(String database) {
+    try (Connection c = pool.getConnection();
+         PreparedStatement s = c.prepareStatement("SELECT documents, storage_bytes FROM database_usage WHERE db = ?")) {
+      s.setString(1, database);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? new DatabaseUsage(rs.getLong(1), rs.getLong(2)) : DatabaseUsage.EMPTY;
+      }
+    } catch (SQLException e) {
+      throw PgErrors.translate("reading the usage of database '" + database + "'", e);
+    }
+  }
+
+  /**
+   * One transaction that deletes the database's rows and subtracts what they counted for from its
+   * usage (rather than deleting the usage row, so a write racing the drop keeps the count exact).
+   * Unlike RocksDB's range deletes this is work in proportion to the database's size.
+   */
+  @Override
+  public long dropDatabase(String database) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        long documents;
+        long bytes;
+        try (PreparedStatement s = c.prepareStatement("WITH gone AS (DELETE FROM documents WHERE db = ?"
+            + " RETURNING deleted, stored_bytes) SELECT count(*) FILTER (WHERE NOT deleted),"
+            + " coalesce(sum(stored_bytes) FILTER (WHERE NOT deleted), 0) FROM gone")) {
+          s.setString(1, database);
+          try (ResultSet rs = s.executeQuery()) {
+            rs.next();
+            documents = rs.getLong(1);
+            bytes = rs.getLong(2);
+          }
+        }
+        for (String table : new String[] {"index_entries", "overflow_entries"}) {
+          try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE db = ?")) {
+            s.setString(1, database);
+            s.executeUpdate();
+          }
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE database_usage SET documents = documents - ?,"
+            + " storage_bytes = storage_bytes - ? WHERE db = ?")) {
+          s.setLong(1, documents);
+          s.setLong(2, bytes);
+          s.setString(3, database);
+          s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM database_usage WHERE db = ? AND documents = 0"
+            + " AND storage_bytes = 0")) {
+          s.setString(1, database);
+          s.executeUpdate();
+        }
+        c.commit();
+        return documents;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw PgErrors.translate("dropping database '" + database + "'", e);
+    }
+  }
+
+  @Override
+  public SystemStore system() {
+    return system;
+  }
+
+  @Override
+  public ChangeLog changeLog() {
+    throw new UnsupportedOperationException("the PostgreSQL change log comes from the sequencer (issue 11), which"
+        + " is not wired yet");
+  }
+
+  @Override
+  public ReadSnapshot snapshot() {
+    throw new UnsupportedOperationException("PostgreSQL snapshots consistent with the change log need the sequencer"
+        + " (issue 11), which is not wired yet");
+  }
+
+  /** True while writes are accepted and the pool runs; says nothing about PostgreSQL being up (no I/O here). */
+  @Override
+  public boolean isHealthy() {
+    return !closed && writers.isRunning() && pool.isRunning();
+  }
+
+  /** Finishes the queued writes, then closes every connection. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    writers.close();
+    pool.close();
+  }
+}
