@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>It listens on 127.0.0.1 on a free port, keeps its data under {@code target/embedded-postgres}
  * (wiped at start), and runs with {@code wal_level=logical} and room for 20 replication slots and
  * WAL senders, so the change-log tests can create slots. Durability is off (no fsync, no
- * synchronous commit, no full-page writes): a crashed test server is thrown away, never recovered.
+ * full-page writes): a crashed test server is thrown away, never recovered. Commits stay
+ * synchronous, so they are visible to logical decoding as soon as they return.
  *
  * <p>Tests stay isolated by database, not by server: {@link #createDatabase} makes a fresh,
  * empty database (tens of milliseconds) that the test drops when done. Shipped in this module's
@@ -68,7 +69,9 @@ public final class EmbeddedPostgresServer {
           .setServerConfig("max_replication_slots", "20")
           .setServerConfig("max_wal_senders", "20")
           .setServerConfig("fsync", "off")
-          .setServerConfig("synchronous_commit", "off")
+          // synchronous_commit stays on: logical decoding reads only flushed WAL, and without fsync
+          // a flush costs nothing, so commits reach a slot at once instead of a WAL writer cycle later.
+          .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "off")
           .setServerConfig("max_connections", "300")
           .start();
