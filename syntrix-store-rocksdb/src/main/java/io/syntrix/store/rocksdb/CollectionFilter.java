@@ -1,8 +1,8 @@
 package io.syntrix.store.rocksdb;
 
-import io.syntrix.store.spi.ChangeCodec;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.DocumentPath;
+import io.syntrix.store.spi.ChangeCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,14 +1,14 @@
 package io.syntrix.store.rocksdb;
 
-import io.syntrix.store.spi.ChangeCodec;
-import io.syntrix.store.spi.DocumentCodec;
-import io.syntrix.store.spi.WriteApplier;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.Document;
 import io.syntrix.model.SyntrixException;
 import io.syntrix.store.DatabaseQuota;
 import io.syntrix.store.StoreException;
 import io.syntrix.store.Write;
+import io.syntrix.store.spi.ChangeCodec;
+import io.syntrix.store.spi.DocumentCodec;
+import io.syntrix.store.spi.WriteApplier;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

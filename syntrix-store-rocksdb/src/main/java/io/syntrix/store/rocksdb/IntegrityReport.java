@@ -1,9 +1,9 @@
 package io.syntrix.store.rocksdb;
 
-import io.syntrix.store.spi.DocumentCodec;
-import io.syntrix.store.spi.OrderedCode;
 import io.syntrix.model.Document;
 import io.syntrix.store.ChangeLog;
+import io.syntrix.store.spi.DocumentCodec;
+import io.syntrix.store.spi.OrderedCode;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,12 +1,10 @@
 package io.syntrix.store.rocksdb;
 
-import io.syntrix.store.spi.BigEndian;
-import io.syntrix.store.spi.ChangeCodec;
-import io.syntrix.store.spi.DocumentCodec;
-import io.syntrix.store.spi.OrderedCode;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.model.Value;
+import io.syntrix.store.spi.BigEndian;
+import io.syntrix.store.spi.OrderedCode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,12 +1,12 @@
 package io.syntrix.store.rocksdb;
 
-import io.syntrix.store.spi.DocumentCodec;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
 import io.syntrix.model.Value;
 import io.syntrix.model.Values;
 import io.syntrix.store.Cursor;
 import io.syntrix.store.IndexEntry;
+import io.syntrix.store.spi.DocumentCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.syntrix.store.rocksdb;
 
-import io.syntrix.store.spi.ChangeCodec;
 import io.syntrix.model.Document;
+import io.syntrix.store.spi.ChangeCodec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;

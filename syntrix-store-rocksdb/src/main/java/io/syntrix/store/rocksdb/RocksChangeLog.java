@@ -1,11 +1,11 @@
 package io.syntrix.store.rocksdb;
 
-import io.syntrix.store.spi.ChangeCodec;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.store.ChangeLog;
 import io.syntrix.store.ChangeLogTruncatedException;
+import io.syntrix.store.spi.ChangeCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,13 +1,13 @@
 package io.syntrix.store.rocksdb;
 
-import io.syntrix.store.spi.DocumentCodec;
-import io.syntrix.store.spi.OrderedCode;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.store.Cursor;
 import io.syntrix.store.IndexEntry;
 import io.syntrix.store.IndexRange;
+import io.syntrix.store.spi.DocumentCodec;
+import io.syntrix.store.spi.OrderedCode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,6 +1,5 @@
 package io.syntrix.store.rocksdb;
 
-import io.syntrix.store.spi.ChangeCodec;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
@@ -15,6 +14,7 @@ import io.syntrix.store.IndexEntry;
 import io.syntrix.store.IndexRange;
 import io.syntrix.store.StoreException;
 import io.syntrix.store.Write;
+import io.syntrix.store.spi.ChangeCodec;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -1,8 +1,8 @@
 package io.syntrix.store.rocksdb;
 
-import io.syntrix.store.spi.DocumentCodec;
 import io.syntrix.model.Document;
 import io.syntrix.store.DatabaseUsage;
+import io.syntrix.store.spi.DocumentCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
