@@ -14,19 +14,21 @@ import java.util.Arrays;
  * <p>Layout: {@code [format 1][xid 8, big endian][ChangeCodec form of the event]}. The event's
  * seq is not in it (ChangeCodec never holds one): the sequencer assigns it. The xid is the writing
  * transaction's {@code pg_current_xact_id()}, the key under which {@link Sequencing#seqOf} is asked.
+ *
+ * <p>Public for the sequencer (package {@code io.syntrix.store.postgres.log}), which decodes it.
  */
-final class ChangeMessage {
+public final class ChangeMessage {
   /** The logical decoding message prefix the sequencer filters on. */
-  static final String PREFIX = "syntrix.change";
-  static final byte FORMAT = 1;
+  public static final String PREFIX = "syntrix.change";
+  public static final byte FORMAT = 1;
   private static final int HEADER = 9;
 
   /** A decoded message: the writing transaction and its change, with seq 0. */
-  record Decoded(long xid, ChangeEvent change) {}
+  public record Decoded(long xid, ChangeEvent change) {}
 
   private ChangeMessage() {}
 
-  static byte[] encode(long xid, ChangeEvent change) {
+  public static byte[] encode(long xid, ChangeEvent change) {
     byte[] body = ChangeCodec.encode(change);
     byte[] out = new byte[HEADER + body.length];
     out[0] = FORMAT;
@@ -35,7 +37,7 @@ final class ChangeMessage {
     return out;
   }
 
-  static Decoded decode(byte[] message) {
+  public static Decoded decode(byte[] message) {
     if (message.length < HEADER || message[0] != FORMAT) {
       throw new IllegalStateException("not a syntrix.change message of format " + FORMAT + " (" + message.length
           + " bytes, format " + (message.length > 0 ? message[0] : -1) + ")");
