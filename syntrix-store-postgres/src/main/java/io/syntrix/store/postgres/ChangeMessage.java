@@ -37,6 +37,12 @@ public final class ChangeMessage {
     return out;
   }
 
+  /** The change of a sequenced message, with the seq the sequencer gave it. */
+  public static ChangeEvent change(long seq, byte[] message) {
+    ChangeEvent c = decode(message).change();
+    return new ChangeEvent(seq, c.database(), c.path(), c.op(), c.before(), c.after(), c.timestamp());
+  }
+
   public static Decoded decode(byte[] message) {
     if (message.length < HEADER || message[0] != FORMAT) {
       throw new IllegalStateException("not a syntrix.change message of format " + FORMAT + " (" + message.length

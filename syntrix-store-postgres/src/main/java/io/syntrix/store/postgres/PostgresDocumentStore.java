@@ -3,6 +3,9 @@ package io.syntrix.store.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.syntrix.store.postgres.log.PostgresChangeLog;
+import io.syntrix.store.postgres.log.SequenceFollower;
+import io.syntrix.store.postgres.log.Sequencer;
 import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
@@ -36,8 +39,13 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Start.</b> Opening connects (failing at once, with the URL minus its password, when
  * PostgreSQL cannot be reached) and brings the schema to this code's version ({@link SchemaMigrator}).
  *
- * <p><b>Not yet.</b> The change log and snapshots belong to the sequencer (issue 11), which is not
- * wired yet: {@link #changeLog()} and {@link #snapshot()} throw.
+ * <p><b>Change log.</b> Every process follows the log ({@link SequenceFollower}); a process opened
+ * with {@link PostgresStoreOptions#sequencer()} may also sequence it ({@link Sequencer}; one at a
+ * time, the others stand by). A write completes once its transaction has its seq
+ * (docs/design/postgres-changelog.md).
+ *
+ * <p><b>Not yet.</b> Snapshots consistent with the change log (the design note's hand-over):
+ * {@link #snapshot()} throws.
  */
 public final class PostgresDocumentStore implements DocumentStore {
   private final HikariDataSource pool;
@@ -45,20 +53,54 @@ public final class PostgresDocumentStore implements DocumentStore {
   private final IndexScans indexes;
   private final PostgresSystemStore system;
   private final Writers writers;
+  private final SequenceFollower follower;
+  private final Sequencer sequencer;
+  private final PostgresChangeLog changeLog;
   private volatile boolean closed;
 
-  public PostgresDocumentStore(PostgresStoreOptions options, Sequencing sequencing) {
+  /** Opens the store with its change log: followed in this process, sequenced here when it may and no other does. */
+  public PostgresDocumentStore(PostgresStoreOptions options) {
     this.pool = connect(options);
     try {
       SchemaMigrator.fromClasspath().migrate(pool);
+      Sequencer.ensureSlot(options.jdbcUrl(), Sequencer.Options.defaults(options.jdbcUrl()));
+      follower = new SequenceFollower(options.jdbcUrl(), recordedLastSeq(pool));
+      changeLog = new PostgresChangeLog(pool, follower, ChangeMessage::change);
+      sequencer = options.sequencer() ? new Sequencer(Sequencer.Options.defaults(options.jdbcUrl()),
+          PostgresDocumentStore::route, entries -> { }) : null;
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
+    follower.start();
+    if (sequencer != null) {
+      sequencer.start();
+    }
     this.documents = new DocumentRows(pool, options.scanPageSize());
     this.indexes = new IndexScans(pool, options.scanPageSize());
     this.system = new PostgresSystemStore(pool);
-    this.writers = new Writers(pool, sequencing, options.writerThreads(), options.writeQueueCapacity());
+    this.writers = new Writers(pool, follower::seqOf, options.writerThreads(), options.writeQueueCapacity());
+  }
+
+  private static Sequencer.Route route(byte[] message) {
+    ChangeMessage.Decoded d = ChangeMessage.decode(message);
+    return new Sequencer.Route(d.xid(), d.change().database(), d.change().path().collection().value(),
+        d.change().path().id());
+  }
+
+  private static long recordedLastSeq(HikariDataSource pool) {
+    try (Connection c = pool.getConnection();
+         PreparedStatement s = c.prepareStatement("SELECT last_seq FROM syntrix_sequencer WHERE id = 1");
+         ResultSet rs = s.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw PgErrors.translate("reading the change log's position", e);
+    }
+  }
+
+  /** True while this process is the one sequencing the change log. */
+  public boolean isSequencing() {
+    return sequencer != null && sequencer.isActive();
   }
 
   /**
@@ -185,8 +227,7 @@ public final class PostgresDocumentStore implements DocumentStore {
 
   @Override
   public ChangeLog changeLog() {
-    throw new UnsupportedOperationException("the PostgreSQL change log comes from the sequencer (issue 11), which"
-        + " is not wired yet");
+    return changeLog;
   }
 
   @Override
@@ -209,6 +250,10 @@ public final class PostgresDocumentStore implements DocumentStore {
     }
     closed = true;
     writers.close();
+    if (sequencer != null) {
+      sequencer.close();
+    }
+    follower.close();
     pool.close();
   }
 }

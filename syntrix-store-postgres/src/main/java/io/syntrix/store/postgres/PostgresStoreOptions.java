@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param connectionTimeout  longest a caller waits for a pooled connection (default 5 s)
  * @param scanPageSize       rows one page of a scan reads (default 128; a page of documents may
  *                           hold up to this many 1 MiB documents)
+ * @param sequencer          whether this process may take the sequencer role (default true); with
+ *                           several, one sequences and the others stand by
  */
 public record PostgresStoreOptions(String jdbcUrl, int poolSize, int writerThreads, int writeQueueCapacity,
-                                   Duration statementTimeout, Duration connectionTimeout, int scanPageSize) {
+                                   Duration statementTimeout, Duration connectionTimeout, int scanPageSize,
+                                   boolean sequencer) {
   public PostgresStoreOptions {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -37,21 +40,26 @@ public record PostgresStoreOptions(String jdbcUrl, int poolSize, int writerThrea
   }
 
   public static PostgresStoreOptions defaults(String jdbcUrl) {
-    return new PostgresStoreOptions(jdbcUrl, 8, 4, 4_096, Duration.ofSeconds(30), Duration.ofSeconds(5), 128);
+    return new PostgresStoreOptions(jdbcUrl, 8, 4, 4_096, Duration.ofSeconds(30), Duration.ofSeconds(5), 128, true);
   }
 
   public PostgresStoreOptions withPool(int poolSize, int writerThreads) {
     return new PostgresStoreOptions(jdbcUrl, poolSize, writerThreads, writeQueueCapacity, statementTimeout,
-        connectionTimeout, scanPageSize);
+        connectionTimeout, scanPageSize, sequencer);
   }
 
   public PostgresStoreOptions withWriteQueueCapacity(int writeQueueCapacity) {
     return new PostgresStoreOptions(jdbcUrl, poolSize, writerThreads, writeQueueCapacity, statementTimeout,
-        connectionTimeout, scanPageSize);
+        connectionTimeout, scanPageSize, sequencer);
   }
 
   public PostgresStoreOptions withScanPageSize(int scanPageSize) {
     return new PostgresStoreOptions(jdbcUrl, poolSize, writerThreads, writeQueueCapacity, statementTimeout,
-        connectionTimeout, scanPageSize);
+        connectionTimeout, scanPageSize, sequencer);
+  }
+
+  public PostgresStoreOptions withSequencer(boolean sequencer) {
+    return new PostgresStoreOptions(jdbcUrl, poolSize, writerThreads, writeQueueCapacity, statementTimeout,
+        connectionTimeout, scanPageSize, sequencer);
   }
 }

@@ -55,8 +55,8 @@ class SchemaMigratorTest {
   void anUnreachableServerFailsAtStartSayingWhere() {
     String url = "jdbc:postgresql://127.0.0.1:1/nowhere?user=x&password=secret";
     PostgresStoreOptions options = new PostgresStoreOptions(url, 2, 1, 10, java.time.Duration.ofSeconds(1),
-        java.time.Duration.ofMillis(500), 10);
-    assertThatThrownBy(() -> new PostgresDocumentStore(options, xid -> CompletableFuture.completedFuture(0L)))
+        java.time.Duration.ofMillis(500), 10, true);
+    assertThatThrownBy(() -> new PostgresDocumentStore(options))
         .isInstanceOf(StoreException.class).hasMessageContaining("127.0.0.1:1/nowhere")
         .hasMessageNotContaining("secret");
   }

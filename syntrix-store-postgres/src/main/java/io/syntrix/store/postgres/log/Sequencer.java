@@ -1,0 +1,353 @@
+package io.syntrix.store.postgres.log;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the commits of every writer, in any process, into the gap-free, commit-ordered change
+ * log (docs/design/postgres-changelog.md). Runs on its own thread ({@code syntrix-sequencer});
+ * at most one process sequences at a time, the others wait as standbys on the advisory lock.
+ *
+ * <p>Per decoded transaction: each {@code syntrix.change} message gets the next seq; the entries
+ * and the sequencer's position (last seq, end LSN) commit in one PostgreSQL transaction, and only
+ * then is the end LSN confirmed to the slot. On start the recorded end LSN decides what was
+ * sequenced already, so a crash anywhere neither loses nor repeats a change.
+ */
+public final class Sequencer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
+  static final String PREFIX = "syntrix.change";
+  /** Transactions sequenced in one PostgreSQL transaction at most. */
+  private static final int MAX_BATCH = 1_000;
+
+  /** What one message is filed under, read from its content by the store's codec: the writing transaction and the document. */
+  public record Route(long xid, String database, String collection, String documentId) {}
+
+  /** One sequenced change. */
+  public record Entry(long seq, long xid, long commitLsn, long committedAt, byte[] payload) {}
+
+  /** Told, on the sequencer thread, after each batch committed. */
+  public interface Listener {
+    void sequenced(List<Entry> entries);
+  }
+
+  /**
+   * @param jdbcUrl           the store's URL (credentials in it); the replication connection adds
+   *                          {@code replication=database} to it
+   * @param slot              the logical replication slot, created on first start; null: named
+   *                          after the database ({@code syntrix_<database>}), since slot names are
+   *                          per PostgreSQL cluster and several Syntrix databases may share one
+   * @param publication       an empty publication pgoutput is asked for (it only carries messages)
+   * @param lockKey           the advisory lock whose holder is the sequencer
+   * @param standbyPollMillis how often a standby tries the lock
+   */
+  public record Options(String jdbcUrl, String slot, String publication, long lockKey, long standbyPollMillis) {
+    public static Options defaults(String jdbcUrl) {
+      return new Options(jdbcUrl, null, "syntrix_changes", 0x5359_4E54_0000_0002L, 1_000);
+    }
+  }
+
+  private final Options options;
+  private final Function<byte[], Route> routes;
+  private final Listener listener;
+  private final Thread thread;
+  private volatile String slot;
+  private volatile boolean closed;
+  private volatile boolean active;
+  private volatile long lastSeq = -1;
+  private volatile long lastCommittedAt;
+
+  public Sequencer(Options options, Function<byte[], Route> routes, Listener listener) {
+    this.options = options;
+    this.routes = routes;
+    this.listener = listener;
+    this.thread = Thread.ofPlatform().name("syntrix-sequencer").unstarted(this::run);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** True while this process holds the sequencer role. */
+  public boolean isActive() {
+    return active;
+  }
+
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  private void run() {
+    long backoff = 100;
+    while (!closed) {
+      try (Connection lock = DriverManager.getConnection(options.jdbcUrl(), named())) {
+        if (!tryLock(lock)) {
+          sleep(options.standbyPollMillis());
+          continue;
+        }
+        active = true;
+        slot = options.slot() != null ? options.slot() : slotFor(lock);
+        log.info("sequencer active (slot {})", slot);
+        sequence(lock);
+        backoff = 100;
+      } catch (SQLException e) {
+        if (!closed) {
+          log.warn("sequencer lost PostgreSQL ({}: {}); retrying in {} ms", e.getSQLState(), e.getMessage(), backoff);
+          sleep(backoff);
+          backoff = Math.min(backoff * 2, 5_000);
+        }
+      } catch (RuntimeException e) {
+        if (!closed) {
+          log.error("sequencer failed; retrying in {} ms", backoff, e);
+          sleep(backoff);
+          backoff = Math.min(backoff * 2, 5_000);
+        }
+      } finally {
+        active = false;
+      }
+    }
+  }
+
+  /** Connection properties that name the sequencer's sessions in {@code pg_stat_activity}. */
+  private static Properties named() {
+    Properties p = new Properties();
+    PGProperty.APPLICATION_NAME.set(p, "syntrix-sequencer");
+    return p;
+  }
+
+  /** {@code syntrix_<database>}, in the characters a slot name allows. */
+  static String slotFor(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT current_database()")) {
+      r.next();
+      String name = "syntrix_" + r.getString(1).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+      return name.length() > 63 ? name.substring(0, 63) : name;
+    }
+  }
+
+  private boolean tryLock(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+      s.setLong(1, options.lockKey());
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getBoolean(1);
+      }
+    }
+  }
+
+  /** Holding the lock: streams the slot and sequences until closed or the connection fails. */
+  private void sequence(Connection db) throws SQLException {
+    ensureSlot(db, slot, options.publication());
+    db.setAutoCommit(false);
+    long[] state = readState(db);
+    lastSeq = state[0];
+    long recordedEnd = state[1];
+    Properties p = named();
+    PGProperty.REPLICATION.set(p, "database");
+    PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
+    PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+    try (Connection rc = DriverManager.getConnection(options.jdbcUrl(), p)) {
+      PGReplicationStream stream = rc.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+          .withSlotName(slot).withStartPosition(LogSequenceNumber.valueOf(recordedEnd))
+          .withSlotOption("proto_version", "1").withSlotOption("publication_names", options.publication())
+          .withSlotOption("messages", "true").withStatusInterval(1, TimeUnit.SECONDS).start();
+      try {
+        stream(db, stream, recordedEnd);
+      } finally {
+        stream.close();
+      }
+    }
+  }
+
+  private void stream(Connection db, PGReplicationStream stream, long recordedEnd) throws SQLException {
+    List<Txn> ready = new ArrayList<>();
+    Txn open = null;
+    int idle = 0;
+    while (!closed) {
+      ByteBuffer buffer = stream.readPending();
+      if (buffer == null) {
+        if (!ready.isEmpty()) {
+          recordedEnd = commit(db, stream, ready);
+          ready.clear();
+        }
+        sleep(++idle < 100 ? 1 : 10); // 1 ms while busy, 10 ms once idle for ~0.1 s
+        continue;
+      }
+      idle = 0;
+      switch (PgOutput.parse(buffer)) {
+        case PgOutput.Begin b -> open = new Txn();
+        case PgOutput.Message m -> {
+          if (m.transactional() && PREFIX.equals(m.prefix()) && open != null) {
+            open.payloads.add(m.content());
+          }
+        }
+        case PgOutput.Commit c -> {
+          if (open != null && c.endLsn() > recordedEnd && !open.payloads.isEmpty()) {
+            open.commitLsn = c.commitLsn();
+            open.endLsn = c.endLsn();
+            open.committedAt = c.commitMillis();
+            ready.add(open);
+            if (ready.size() >= MAX_BATCH) {
+              recordedEnd = commit(db, stream, ready);
+              ready.clear();
+            }
+          } else if (ready.isEmpty() && c.endLsn() > recordedEnd) {
+            // A transaction with nothing of ours (e.g. the sequencer's own): let the slot move on.
+            stream.setFlushedLSN(LogSequenceNumber.valueOf(c.endLsn()));
+            stream.setAppliedLSN(LogSequenceNumber.valueOf(c.endLsn()));
+          }
+          open = null;
+        }
+        default -> { }
+      }
+    }
+  }
+
+  /** One PostgreSQL transaction: the entries and the position; then the slot is confirmed. */
+  private long commit(Connection db, PGReplicationStream stream, List<Txn> txns) throws SQLException {
+    List<Entry> entries = new ArrayList<>();
+    long seq = lastSeq;
+    try (PreparedStatement insert = db.prepareStatement("INSERT INTO syntrix_changes"
+        + " (seq, xid, commit_lsn, committed_at, db, collection, doc_id, payload)"
+        + " VALUES (?, ?, ?::pg_lsn, ?, ?, ?, ?, ?)")) {
+      for (Txn t : txns) {
+        String lsn = LogSequenceNumber.valueOf(t.commitLsn).asString();
+        for (byte[] payload : t.payloads) {
+          Route route = routes.apply(payload);
+          insert.setLong(1, ++seq);
+          insert.setLong(2, route.xid());
+          insert.setString(3, lsn);
+          insert.setLong(4, t.committedAt);
+          insert.setString(5, route.database());
+          insert.setString(6, route.collection());
+          insert.setString(7, route.documentId());
+          insert.setBytes(8, payload);
+          insert.addBatch();
+          entries.add(new Entry(seq, route.xid(), t.commitLsn, t.committedAt, payload));
+        }
+      }
+      insert.executeBatch();
+    }
+    long end = txns.get(txns.size() - 1).endLsn;
+    try (PreparedStatement s = db.prepareStatement(
+        "UPDATE syntrix_sequencer SET last_seq = ?, end_lsn = ?::pg_lsn WHERE id = 1")) {
+      s.setLong(1, seq);
+      s.setString(2, LogSequenceNumber.valueOf(end).asString());
+      s.executeUpdate();
+    }
+    try (Statement s = db.createStatement()) {
+      s.execute("NOTIFY syntrix_seq, '" + seq + "'");
+    }
+    db.commit();
+    lastSeq = seq;
+    lastCommittedAt = txns.get(txns.size() - 1).committedAt;
+    stream.setFlushedLSN(LogSequenceNumber.valueOf(end));
+    stream.setAppliedLSN(LogSequenceNumber.valueOf(end));
+    listener.sequenced(entries);
+    return end;
+  }
+
+  private static long[] readState(Connection db) throws SQLException {
+    try (Statement s = db.createStatement();
+         ResultSet r = s.executeQuery("SELECT last_seq, (end_lsn - '0/0'::pg_lsn)::bigint FROM syntrix_sequencer WHERE id = 1")) {
+      if (!r.next()) {
+        throw new SQLException("syntrix_sequencer has no row: the schema was not migrated");
+      }
+      long[] state = {r.getLong(1), r.getLong(2)};
+      db.commit();
+      return state;
+    }
+  }
+
+  /**
+   * Creates the publication and the slot unless they exist. Every process calls this before it
+   * accepts a write: a slot only decodes transactions that commit after its creation, so a write
+   * committed before it would never be sequenced. Explains a server not set up for logical
+   * replication.
+   */
+  public static void ensureSlot(String jdbcUrl, Options options) {
+    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      String name = options.slot() != null ? options.slot() : slotFor(c);
+      ensureSlot(c, name, options.publication());
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot set up the change log's replication slot (PostgreSQL "
+          + e.getSQLState() + ": " + e.getMessage() + ")", e);
+    }
+  }
+
+  private static void ensureSlot(Connection db, String slot, String publication) throws SQLException {
+    db.setAutoCommit(true);
+    try (Statement s = db.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT 1 FROM pg_publication WHERE pubname = '" + publication + "'")) {
+        if (!r.next()) {
+          try {
+            s.execute("CREATE PUBLICATION " + publication);
+          } catch (SQLException e) {
+            if (!"42710".equals(e.getSQLState())) {
+              throw e; // 42710: another process created it meanwhile
+            }
+          }
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT 1 FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+        if (r.next()) {
+          return;
+        }
+      }
+      try {
+        s.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+      } catch (SQLException e) {
+        if ("42710".equals(e.getSQLState())) {
+          return; // another process created it meanwhile
+        }
+        if ("55000".equals(e.getSQLState()) || "53400".equals(e.getSQLState())) {
+          throw new IllegalStateException("cannot create the logical replication slot " + slot + ": "
+              + e.getMessage() + ". PostgreSQL must run with wal_level=logical, max_replication_slots >= 1 and"
+              + " max_wal_senders >= 1 (postgresql.conf; a restart is needed)", e);
+        }
+        throw e;
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One decoded transaction while its messages arrive. */
+  private static final class Txn {
+    final List<byte[]> payloads = new ArrayList<>(1);
+    long commitLsn;
+    long endLsn;
+    long committedAt;
+  }
+}
