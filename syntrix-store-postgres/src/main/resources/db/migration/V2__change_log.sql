@@ -11,6 +11,8 @@ CREATE TABLE syntrix_changes (
   payload      bytea  NOT NULL         -- the writer's encoding of the change, without its seq
 );
 CREATE INDEX syntrix_changes_by_collection ON syntrix_changes (db, collection, seq);
+-- Read snapshots look up the recent writers they may not see (xid >= their xmin).
+CREATE INDEX syntrix_changes_by_xid ON syntrix_changes (xid);
 
 -- The sequencer's position, updated in the same transaction as the entries it sequenced.
 CREATE TABLE syntrix_sequencer (

@@ -6,8 +6,18 @@ package io.syntrix.store;
  * changes after it, shows each change exactly once. Not thread-safe to close while reading.
  */
 public interface ReadSnapshot extends ReadView, AutoCloseable {
-  /** The last commit this view includes. */
+  /** The last commit this view includes, with every commit before it. */
   long seq();
+
+  /**
+   * True when the change-log entry {@code entrySeq} (one read from the log) is already reflected
+   * in this view. Every entry up to {@link #seq()} is; on an engine whose visibility order is not
+   * its commit order (PostgreSQL) a few later ones may be too, and a reader that follows the
+   * snapshot with the log must skip those to show each change once.
+   */
+  default boolean includes(long entrySeq) {
+    return entrySeq <= seq();
+  }
 
   @Override
   void close();

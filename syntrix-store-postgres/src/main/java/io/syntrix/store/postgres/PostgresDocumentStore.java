@@ -44,8 +44,6 @@ import java.util.concurrent.CompletableFuture;
  * time, the others stand by). A write completes once its transaction has its seq
  * (docs/design/postgres-changelog.md).
  *
- * <p><b>Not yet.</b> Snapshots consistent with the change log (the design note's hand-over):
- * {@link #snapshot()} throws.
  */
 public final class PostgresDocumentStore implements DocumentStore {
   private final HikariDataSource pool;
@@ -53,6 +51,7 @@ public final class PostgresDocumentStore implements DocumentStore {
   private final IndexScans indexes;
   private final PostgresSystemStore system;
   private final Writers writers;
+  private final int scanPageSize;
   private final SequenceFollower follower;
   private final Sequencer sequencer;
   private final PostgresChangeLog changeLog;
@@ -76,6 +75,7 @@ public final class PostgresDocumentStore implements DocumentStore {
     if (sequencer != null) {
       sequencer.start();
     }
+    this.scanPageSize = options.scanPageSize();
     this.documents = new DocumentRows(pool, options.scanPageSize());
     this.indexes = new IndexScans(pool, options.scanPageSize());
     this.system = new PostgresSystemStore(pool);
@@ -230,10 +230,10 @@ public final class PostgresDocumentStore implements DocumentStore {
     return changeLog;
   }
 
+  /** A REPEATABLE READ transaction that hands over to the change log exactly (see {@link PostgresReadSnapshot}). */
   @Override
   public ReadSnapshot snapshot() {
-    throw new UnsupportedOperationException("PostgreSQL snapshots consistent with the change log need the sequencer"
-        + " (issue 11), which is not wired yet");
+    return PostgresReadSnapshot.open(pool, scanPageSize);
   }
 
   /** True while writes are accepted and the pool runs; says nothing about PostgreSQL being up (no I/O here). */

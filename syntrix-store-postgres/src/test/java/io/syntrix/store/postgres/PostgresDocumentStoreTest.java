@@ -235,12 +235,6 @@ class PostgresDocumentStoreTest {
     }
   }
 
-  @Test
-  void snapshotsAreNotWiredYet() {
-    PostgresDocumentStore store = stores.open();
-    assertThatThrownBy(store::snapshot).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("issue 11");
-  }
-
   /** pgoutput's Message: 'M', flags, LSN, prefix (C string), length, content (no xid outside streaming). */
   private static ChangeMessage.Decoded pgoutputMessage(byte[] data) {
     ByteBuffer b = ByteBuffer.wrap(data);
