@@ -19,6 +19,16 @@ public interface ReadSnapshot extends ReadView, AutoCloseable {
     return entrySeq <= seq();
   }
 
+  /**
+   * A seq after which no entry is {@link #includes included}, or -1 while that is not known yet
+   * (changes this view shows may still be waiting for their seq). A reader that follows the
+   * snapshot with the log must read through it, skipping what is included, before treating what
+   * it has as complete. Still answers after {@link #close}.
+   */
+  default long settledThrough() {
+    return seq();
+  }
+
   @Override
   void close();
 }

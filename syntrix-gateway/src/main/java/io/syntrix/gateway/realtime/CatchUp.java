@@ -33,6 +33,7 @@ final class CatchUp {
   private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
   static final int SNAPSHOT_PAGE = 1_000;
   static final int LOG_PAGE = 100;
+  static final long HAND_OVER_PAUSE_MILLIS = 5;
 
   private final CatchUps service;
   final Connection connection;
@@ -47,6 +48,15 @@ final class CatchUp {
   private SubscriptionReplay replay;
   /** Bytes the last page queued (set on the worker, read on the event loop after it). */
   private long pageBytes;
+  /** How long to wait before the next step though nothing was queued (the log has to catch up first). */
+  private long pauseMillis;
+  /**
+   * The snapshot just sent, kept (closed) until the replay has read past what it could include:
+   * on an engine whose visibility order is not its commit order, entries after its seq may
+   * already be in it ({@link ReadSnapshot#includes}); they are skipped, and the gate waits for
+   * {@link ReadSnapshot#settledThrough}.
+   */
+  private ReadSnapshot handOver;
 
   CatchUp(CatchUps service, Connection connection, ClientSubscription sub, boolean snapshot, boolean reset) {
     this.service = service;
@@ -83,7 +93,7 @@ final class CatchUp {
       } else if (r.result()) {
         finish();
       } else {
-        long wait = service.rate().waitMillisAfter(pageBytes, System.nanoTime());
+        long wait = Math.max(pauseMillis, service.rate().waitMillisAfter(pageBytes, System.nanoTime()));
         if (wait > 0) {
           connection.context.owner().setTimer(wait, t -> awaitRoom());
         } else {
@@ -105,6 +115,7 @@ final class CatchUp {
   /** Worker: one page. True when the catch-up is over (done, or its subscription or connection gone). */
   private boolean advance() {
     pageBytes = 0;
+    pauseMillis = 0;
     if (!connection.active(sub)) {
       return true;
     }
@@ -112,7 +123,7 @@ final class CatchUp {
       snapshotPage();
       return false;
     }
-    if (connection.tryFinishCatchUp(sub)) {
+    if (handedOver() && connection.tryFinishCatchUp(sub)) {
       return true;
     }
     if (replay == null) {
@@ -132,6 +143,9 @@ final class CatchUp {
     long covered = page.readThrough();
     long bytes = 0;
     for (SubscriptionReplay.Match m : page.matches()) {
+      if (handOver != null && handOver.includes(m.event().seq())) {
+        continue; // the snapshot already showed it
+      }
       OutFrame frame = Frames.event(sub.clientId(), m.event().seq(),
           Frames.delta(m.event(), m.op(), sub.spec.includeData()));
       if (!connection.sendCatchUp(sub, frame, m.event().seq())) {
@@ -145,6 +159,10 @@ final class CatchUp {
       }
     }
     if (covered == from) {
+      if (!handedOver()) {
+        pauseMillis = HAND_OVER_PAUSE_MILLIS; // changes the snapshot may show are still being sequenced
+        return false;
+      }
       // Nothing newer in the log than where the client is, yet the gate cannot open: cannot happen
       // (the live point is in the log); give the gate what it has rather than spin.
       log.warn("catch-up of {} found no change after {}", sub.streamerId, from);
@@ -153,7 +171,20 @@ final class CatchUp {
     if (!connection.sendCatchUp(sub, null, covered)) {
       return true;
     }
-    return connection.tryFinishCatchUp(sub);
+    return handedOver() && connection.tryFinishCatchUp(sub);
+  }
+
+  /** True once no entry the client has not read can be one its snapshot already showed. */
+  private boolean handedOver() {
+    if (handOver == null) {
+      return true;
+    }
+    long settled = handOver.settledThrough();
+    if (settled >= 0 && connection.deliveredThrough(sub) >= settled) {
+      handOver = null;
+      return true;
+    }
+    return false;
   }
 
   /** Worker: the next snapshot page, sized in bytes; the last one moves the gate to the snapshot's seq. */
@@ -177,6 +208,7 @@ final class CatchUp {
     pageBytes = frame.length;
     firstPage = false;
     if (complete) {
+      handOver = snapshot;
       closeSnapshot();
       inSnapshot = false;
     }

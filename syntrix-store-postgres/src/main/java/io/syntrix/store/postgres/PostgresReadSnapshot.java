@@ -7,6 +7,7 @@ import io.syntrix.store.Cursor;
 import io.syntrix.store.IndexEntry;
 import io.syntrix.store.IndexRange;
 import io.syntrix.store.ReadSnapshot;
+import io.syntrix.store.postgres.log.Sequencer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,9 +42,11 @@ final class PostgresReadSnapshot implements ReadSnapshot {
   private final long[] inProgress;
   private final long walAtStart;
   private final long seq;
+  private final long mark;
+  private volatile long settled = -1;
 
   private PostgresReadSnapshot(Connection connection, DataSource pool, int pageSize, long xmin, long xmax,
-                               long[] inProgress, long walAtStart, long seq) {
+                               long[] inProgress, long walAtStart, long seq, long mark) {
     this.connection = connection;
     this.pool = pool;
     DataSource pinned = PinnedConnection.of(connection);
@@ -54,6 +57,7 @@ final class PostgresReadSnapshot implements ReadSnapshot {
     this.inProgress = inProgress;
     this.walAtStart = walAtStart;
     this.seq = seq;
+    this.mark = mark;
   }
 
   static PostgresReadSnapshot open(DataSource pool, int pageSize) {
@@ -100,13 +104,50 @@ final class PostgresReadSnapshot implements ReadSnapshot {
         }
       }
       long seq = firstHidden == Long.MAX_VALUE ? visibleMax : firstHidden - 1;
-      return new PostgresReadSnapshot(c, pool, pageSize, xmin, xmax, xip, wal, seq);
+      return new PostgresReadSnapshot(c, pool, pageSize, xmin, xmax, xip, wal, seq, emitMark(pool));
     } catch (SQLException e) {
       closeQuietly(c);
       throw PgErrors.translate("opening a read snapshot", e);
     } catch (RuntimeException e) {
       closeQuietly(c);
       throw e;
+    }
+  }
+
+  /**
+   * Commits a {@link Sequencer#MARK} message after the snapshot started, so after every
+   * transaction it can see; returns the message's LSN, which the mark's commit follows.
+   */
+  private static long emitMark(DataSource pool) throws SQLException {
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("SELECT (pg_logical_emit_message(true, '" + Sequencer.MARK
+             + "', ''::bytea) - '0/0'::pg_lsn)::bigint")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  /**
+   * Known once the sequencer's recorded position has passed this snapshot's mark: every
+   * transaction the snapshot could see then has its seq, at most the recorded last seq (the two
+   * are written together).
+   */
+  @Override
+  public long settledThrough() {
+    long known = settled;
+    if (known >= 0) {
+      return known;
+    }
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("SELECT (end_lsn - '0/0'::pg_lsn)::bigint, last_seq FROM syntrix_sequencer"
+             + " WHERE id = 1")) {
+      if (r.next() && r.getLong(1) >= mark) {
+        settled = Math.max(r.getLong(2), seq);
+        return settled;
+      }
+      return -1;
+    } catch (SQLException e) {
+      throw PgErrors.translate("checking whether the change log has passed a read snapshot", e);
     }
   }
 

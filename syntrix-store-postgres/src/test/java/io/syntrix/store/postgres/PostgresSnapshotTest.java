@@ -68,6 +68,9 @@ class PostgresSnapshotTest {
       assertThat(snapshot.includes(1)).isTrue();
       assertThat(snapshot.includes(2)).isFalse();
       assertThat(snapshot.includes(3)).isFalse();
+      // An idle log settles as soon as the snapshot's mark is sequenced.
+      await().atMost(Duration.ofSeconds(5)).until(() -> snapshot.settledThrough() >= 1);
+      assertThat(store.changeLog().lastSeq()).as("a mark takes no seq").isEqualTo(3);
     }
     assertThat(store.get(DB, DocumentPath.of("c/a")).orElseThrow().version()).isEqualTo(2);
   }
@@ -117,6 +120,13 @@ class PostgresSnapshotTest {
         }
       }
       assertThat(seen.ids()).as("documents of the snapshot at seq %d", seen.snapshot().seq()).isEqualTo(expected);
+      long settled = seen.snapshot().settledThrough();
+      assertThat(settled).as("settled once everything is sequenced").isGreaterThanOrEqualTo(seen.snapshot().seq());
+      for (ChangeEvent e : log) {
+        if (e.seq() > settled) {
+          assertThat(seen.snapshot().includes(e.seq())).as("entry %d after settled %d", e.seq(), settled).isFalse();
+        }
+      }
     }
     assertThat(snapshots).extracting(seen -> seen.snapshot().seq()).isSorted();
   }

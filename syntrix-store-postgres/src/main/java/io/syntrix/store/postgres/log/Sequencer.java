@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class Sequencer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
   static final String PREFIX = "syntrix.change";
+  /**
+   * A transactional message with no change: a read snapshot emits one after it starts, and once
+   * the sequencer's recorded position passes it, every transaction the snapshot could see has its
+   * seq ({@link #MARK}'s transaction is recorded like any other).
+   */
+  public static final String MARK = "syntrix.mark";
   /** Transactions sequenced in one PostgreSQL transaction at most. */
   private static final int MAX_BATCH = 1_000;
 
@@ -191,12 +197,16 @@ public final class Sequencer implements AutoCloseable {
       switch (PgOutput.parse(buffer)) {
         case PgOutput.Begin b -> open = new Txn();
         case PgOutput.Message m -> {
-          if (m.transactional() && PREFIX.equals(m.prefix()) && open != null) {
-            open.payloads.add(m.content());
+          if (m.transactional() && open != null) {
+            if (PREFIX.equals(m.prefix())) {
+              open.payloads.add(m.content());
+            } else if (MARK.equals(m.prefix())) {
+              open.marked = true;
+            }
           }
         }
         case PgOutput.Commit c -> {
-          if (open != null && c.endLsn() > recordedEnd && !open.payloads.isEmpty()) {
+          if (open != null && c.endLsn() > recordedEnd && (!open.payloads.isEmpty() || open.marked)) {
             open.commitLsn = c.commitLsn();
             open.endLsn = c.endLsn();
             open.committedAt = c.commitMillis();
@@ -240,7 +250,9 @@ public final class Sequencer implements AutoCloseable {
           entries.add(new Entry(seq, route.xid(), t.commitLsn, t.committedAt, payload));
         }
       }
-      insert.executeBatch();
+      if (!entries.isEmpty()) {
+        insert.executeBatch();
+      }
     }
     long end = txns.get(txns.size() - 1).endLsn;
     try (PreparedStatement s = db.prepareStatement(
@@ -346,6 +358,7 @@ public final class Sequencer implements AutoCloseable {
   /** One decoded transaction while its messages arrive. */
   private static final class Txn {
     final List<byte[]> payloads = new ArrayList<>(1);
+    boolean marked;
     long commitLsn;
     long endLsn;
     long committedAt;
