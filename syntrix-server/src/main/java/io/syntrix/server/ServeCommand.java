@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
  * {@code syntrix serve}: runs standalone (HTTP gateway on the embedded store, wired by
  * {@link Standalone}) until SIGTERM or SIGINT, then shuts down in {@link Standalone}'s order.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start Syntrix standalone on the embedded store.")
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Start Syntrix standalone, on the embedded store or on PostgreSQL.")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -29,6 +30,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--data-dir", description = "Directory of the embedded store (env SYNTRIX_DATA_DIR; default ./data).")
   String dataDir;
+
+  @Option(names = "--store", description = "rocksdb (embedded, default) or postgres (env SYNTRIX_STORE).")
+  String store;
+
+  @Option(names = "--postgres-url", description = "jdbc:postgresql://HOST:PORT/DB?user=U&password=P (env SYNTRIX_POSTGRES_URL); "
+      + "PostgreSQL 15+ with wal_level=logical.")
+  String postgresUrl;
 
   @Option(names = "--retention", description = "How long tombstones and change-log entries are kept, ISO-8601 (env SYNTRIX_RETENTION; default P30D).")
   String retention;
@@ -55,6 +63,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       settings = settings.withEnvironment(System.getenv()).with(host, port, dataDir, retention, durability);
       settings = settings.withConnectionLimits(connectionsPerUser, connectionsPerIp);
+      settings = settings.withStore(store, postgresUrl);
       if (noRateLimit) {
         settings = settings.withRateLimit(false, settings.perMinute(), settings.authPerMinute());
       }
@@ -89,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
     }));
     // The line scripts and tests wait for.
     System.out.println("Syntrix ready on http://" + settings.host() + ":" + boundPort + " (store at "
-        + server.storeOptions.directory() + ", change log at seq " + server.store.changeLog().lastSeq() + ")");
+        + server.storeDescription + ", change log at seq " + server.store.changeLog().lastSeq() + ")");
     System.out.flush();
     stopped.await();
     return 0;

@@ -36,6 +36,8 @@ import java.util.Map;
  *   dataDir: ./data        # SYNTRIX_DATA_DIR
  *   retention: P30D        # SYNTRIX_RETENTION (ISO-8601 duration)
  *   durability: periodic   # SYNTRIX_DURABILITY: periodic | each-commit
+ *   engine: rocksdb        # SYNTRIX_STORE, --store: rocksdb (embedded, in dataDir) | postgres
+ *   postgresUrl: ...       # SYNTRIX_POSTGRES_URL, --postgres-url: jdbc:postgresql://HOST:PORT/DB?user=U&password=P
  * identity:
  *   adminPassword: ...     # SYNTRIX_ADMIN_PASSWORD; used at first start only; generated and printed if unset
  *   signingKeyFile: ...    # default <dataDir>/keys/auth_private.pem
@@ -59,10 +61,15 @@ import java.util.Map;
 record ServerConfig(String host, int port, Path dataDir, Duration retention, Durability durability,
                     boolean rateLimitEnabled, int perMinute, int authPerMinute, List<String> allowedOrigins,
                     List<String> trustedProxies, String adminPassword, Path signingKeyFile, int maxDatabasesPerUser,
-                    RealtimeOptions realtime, long responseDeadlineMillis, SortLimits querySort) {
+                    RealtimeOptions realtime, long responseDeadlineMillis, SortLimits querySort, String storeEngine,
+                    String postgresUrl) {
+  static final String ROCKSDB = "rocksdb";
+  static final String POSTGRES = "postgres";
+
   static ServerConfig defaults() {
     return new ServerConfig("0.0.0.0", 8080, Path.of("data"), Duration.ofDays(30), Durability.FSYNC_PERIODIC,
-        true, 600, 20, List.of(), List.of(), null, null, 10, RealtimeOptions.defaults(), 60_000, SortLimits.DEFAULTS);
+        true, 600, 20, List.of(), List.of(), null, null, 10, RealtimeOptions.defaults(), 60_000, SortLimits.DEFAULTS,
+        ROCKSDB, null);
   }
 
   /** The YAML file's shape; absent keys keep the value below them. */
@@ -75,7 +82,7 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
 
     record RateLimit(Boolean enabled, Integer perMinute, Integer authPerMinute) {}
 
-    record Storage(String dataDir, String retention, String durability) {}
+    record Storage(String dataDir, String retention, String durability, String engine, String postgresUrl) {}
 
     record Identity(String adminPassword, String signingKeyFile, Integer maxDatabasesPerUser) {}
 
@@ -123,6 +130,7 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
     }
     if (f.storage() != null) {
       c = c.with(null, null, f.storage().dataDir(), f.storage().retention(), f.storage().durability());
+      c = c.withStore(f.storage().engine(), f.storage().postgresUrl());
     }
     if (f.identity() != null) {
       File.Identity i = f.identity();
@@ -175,7 +183,7 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
 
   ServerConfig withRealtime(RealtimeOptions realtime) {
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
-        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort);
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl);
   }
 
   /** How long a streamed response may take, and what a query may sort in memory. */
@@ -184,7 +192,7 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
         + responseDeadlineMillis);
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
         allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime,
-        responseDeadlineMillis, querySort);
+        responseDeadlineMillis, querySort, storeEngine, postgresUrl);
   }
 
   private static int positive(int v, String name) {
@@ -199,6 +207,7 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
     if (rateLimit != null) {
       c = c.withRateLimit(!rateLimit.equalsIgnoreCase("false") && !rateLimit.equals("0"), c.perMinute, c.authPerMinute);
     }
+    c = c.withStore(env.get("SYNTRIX_STORE"), env.get("SYNTRIX_POSTGRES_URL"));
     String admin = env.get("SYNTRIX_ADMIN_PASSWORD");
     return admin != null && !admin.isEmpty() ? c.withIdentity(admin, c.signingKeyFile, c.maxDatabasesPerUser) : c;
   }
@@ -212,23 +221,39 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
         retention != null ? parseDuration(retention) : this.retention,
         durability != null ? parseDurability(durability) : this.durability,
         rateLimitEnabled, perMinute, authPerMinute, allowedOrigins, trustedProxies, adminPassword, signingKeyFile,
-        maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort);
+        maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl);
+  }
+
+  /**
+   * The store engine ({@code rocksdb}, embedded in {@code dataDir}; or {@code postgres}, at
+   * {@code postgresUrl}); null keeps the current one. A URL alone chooses PostgreSQL.
+   */
+  ServerConfig withStore(String engine, String url) {
+    String e = engine != null ? engine.trim().toLowerCase(java.util.Locale.ROOT) : (url != null ? POSTGRES : storeEngine);
+    InvalidInputException.check(e.equals(ROCKSDB) || e.equals(POSTGRES),
+        "store must be 'rocksdb' or 'postgres', got '" + engine + "'");
+    String u = url != null ? url : postgresUrl;
+    InvalidInputException.check(u == null || u.startsWith("jdbc:postgresql://"),
+        "postgresUrl must be a JDBC URL such as jdbc:postgresql://HOST:PORT/DB?user=U&password=P");
+    return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime,
+        responseDeadlineMillis, querySort, e, u);
   }
 
   ServerConfig withRateLimit(boolean enabled, int perMinute, int authPerMinute) {
     return new ServerConfig(host, port, dataDir, retention, durability, enabled, perMinute, authPerMinute,
-        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort);
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl);
   }
 
   ServerConfig withNetwork(List<String> allowedOrigins, List<String> trustedProxies) {
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
-        List.copyOf(allowedOrigins), List.copyOf(trustedProxies), adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort);
+        List.copyOf(allowedOrigins), List.copyOf(trustedProxies), adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl);
   }
 
   ServerConfig withIdentity(String adminPassword, Path signingKeyFile, int maxDatabasesPerUser) {
     InvalidInputException.check(maxDatabasesPerUser >= 0, "maxDatabasesPerUser must not be negative");
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
-        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort);
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl);
   }
 
   private static int parsePort(String s) {

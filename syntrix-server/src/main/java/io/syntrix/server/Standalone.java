@@ -5,15 +5,20 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syntrix.gateway.GatewayOptions;
 import io.syntrix.gateway.GatewayServer;
 import io.syntrix.identity.IdentityServices;
+import io.syntrix.store.DocumentStore;
+import io.syntrix.store.postgres.PostgresDocumentStore;
+import io.syntrix.store.postgres.PostgresStoreOptions;
 import io.syntrix.store.rocksdb.RocksDocumentStore;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
+import java.nio.file.Path;
 import io.syntrix.streamer.Checkpoint;
 import io.syntrix.streamer.InProcessStreamer;
 import io.syntrix.streamer.StreamerOptions;
 import io.vertx.core.Vertx;
 
 /**
- * The wiring of standalone mode: the embedded store, identity, the in-process streamer and the
+ * The wiring of standalone mode: the store (embedded RocksDB, or PostgreSQL), identity, the
+ * in-process streamer and the
  * HTTP gateway on Vert.x, sharing ONE Prometheus registry, so {@code /metrics} shows the
  * streamer's meters beside the gateway's. {@link #open} does what can fail on bad settings or
  * data (store, identity); {@link #start} what can fail on the network (listening).
@@ -23,16 +28,20 @@ import io.vertx.core.Vertx;
  * is fsynced), then stop Vert.x.
  */
 final class Standalone {
-  final RocksStoreOptions storeOptions;
-  final RocksDocumentStore store;
+  /** Local files: the signing key, the streamer's checkpoint, and RocksDB's data when it is the store. */
+  final Path dataDir;
+  /** Where the data is, for the start-up line. */
+  final String storeDescription;
+  final DocumentStore store;
   final IdentityServices identity;
   final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private InProcessStreamer streamer;
   private Vertx vertx;
   private GatewayServer gateway;
 
-  private Standalone(RocksStoreOptions storeOptions, RocksDocumentStore store, IdentityServices identity) {
-    this.storeOptions = storeOptions;
+  private Standalone(Path dataDir, String storeDescription, DocumentStore store, IdentityServices identity) {
+    this.dataDir = dataDir;
+    this.storeDescription = storeDescription;
     this.store = store;
     this.identity = identity;
   }
@@ -43,16 +52,26 @@ final class Standalone {
    * @throws io.syntrix.model.SyntrixException if identity cannot start (the store is closed again)
    */
   static Standalone open(ServerConfig settings) {
-    RocksStoreOptions storeOptions = RocksStoreOptions.defaults(settings.dataDir().toAbsolutePath().normalize())
-        .withRetention(settings.retention()).withDurability(settings.durability());
-    RocksDocumentStore store = RocksDocumentStore.open(storeOptions);
-    IdentityServices.Options identityOptions = IdentityServices.Options.defaults(storeOptions.directory())
+    Path dataDir = settings.dataDir().toAbsolutePath().normalize();
+    DocumentStore store;
+    String description;
+    if (ServerConfig.POSTGRES.equals(settings.storeEngine())) {
+      io.syntrix.model.InvalidInputException.check(settings.postgresUrl() != null,
+          "the postgres store needs --postgres-url (SYNTRIX_POSTGRES_URL, storage.postgresUrl)");
+      store = new PostgresDocumentStore(PostgresStoreOptions.defaults(settings.postgresUrl()));
+      description = settings.postgresUrl().replaceAll("password=[^&]*", "password=***");
+    } else {
+      store = RocksDocumentStore.open(RocksStoreOptions.defaults(dataDir)
+          .withRetention(settings.retention()).withDurability(settings.durability()));
+      description = dataDir.toString();
+    }
+    IdentityServices.Options identityOptions = IdentityServices.Options.defaults(dataDir)
         .withAdminPassword(settings.adminPassword()).withMaxDatabasesPerUser(settings.maxDatabasesPerUser());
     if (settings.signingKeyFile() != null) {
       identityOptions = identityOptions.withSigningKey(settings.signingKeyFile());
     }
     try {
-      return new Standalone(storeOptions, store, IdentityServices.start(store, identityOptions));
+      return new Standalone(dataDir, description, store, IdentityServices.start(store, identityOptions));
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -74,7 +93,7 @@ final class Standalone {
         .withRealtime(settings.realtime()).withResponseDeadlineMillis(settings.responseDeadlineMillis())
         .withQuerySort(settings.querySort());
     streamer = InProcessStreamer.start(store.changeLog(), StreamerOptions.defaults().withMeters(meters)
-        .withCheckpoint(Checkpoint.file(storeOptions.directory().resolve("streamer.checkpoint"))));
+        .withCheckpoint(Checkpoint.file(dataDir.resolve("streamer.checkpoint"))));
     gateway = new GatewayServer(vertx, gatewayOptions, store, identity, streamer, meters);
     // Databases marked for deletion lose their documents in the background.
     vertx.setPeriodic(60_000, id -> vertx.executeBlocking(identity.databases()::purgeDeleted, false));

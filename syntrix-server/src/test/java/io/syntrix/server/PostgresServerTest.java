@@ -1,0 +1,195 @@
+package io.syntrix.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syntrix.model.ArrayValue;
+import io.syntrix.model.Json;
+import io.syntrix.model.MapValue;
+import io.syntrix.model.StringValue;
+import io.syntrix.model.Value;
+import io.syntrix.store.postgres.EmbeddedPostgresServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The standalone server on PostgreSQL (issue 11): REST writes and reads, and a realtime
+ * subscription with a snapshot taken while writes flow, which must show every document exactly
+ * once — in the snapshot or as an event — across PostgreSQL's visibility order (the hand-over of
+ * docs/design/postgres-changelog.md), over a real WebSocket.
+ */
+class PostgresServerTest {
+  private static final String ADMIN_PASSWORD = "Admin-Password-1";
+
+  @TempDir
+  Path dir;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> send(String base, String method, String path, String body, String token)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .header("Content-Type", "application/json");
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void restAndASnapshotHandedOverToLiveEventsWhileWritesFlow() throws Exception {
+    EmbeddedPostgresServer.TestDatabase database = EmbeddedPostgresServer.shared().createDatabase("server");
+    ServerConfig settings = ServerConfig.defaults()
+        .with("127.0.0.1", "0", dir.resolve("data").toString(), null, null)
+        .withRateLimit(false, 0, 0)
+        .withNetwork(List.of(), List.of())
+        .withIdentity(ADMIN_PASSWORD, null, 10)
+        .withStore("postgres", database.jdbcUrl());
+    Standalone server = Standalone.open(settings);
+    try {
+      String base = "http://127.0.0.1:" + server.start(settings);
+      HttpResponse<String> login = send(base, "POST", "/auth/v1/login",
+          "{\"username\":\"syntrix\",\"password\":\"" + ADMIN_PASSWORD + "\"}", null);
+      assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+      String token = ((StringValue) ((MapValue) Json.parse(login.body())).get("access_token")).value();
+      String docs = "/api/v1/databases/default/documents/notes";
+
+      for (int i = 0; i < 50; i++) {
+        assertThat(send(base, "POST", docs, "{\"id\":\"a" + i + "\",\"n\":" + i + "}", token).statusCode()).isEqualTo(201);
+      }
+      HttpResponse<String> read = send(base, "GET", docs + "/a7", null, token);
+      assertThat(read.statusCode()).isEqualTo(200);
+      assertThat(((MapValue) Json.parse(read.body())).get("version")).isEqualTo(Json.parse("1"));
+
+      BlockingQueue<MapValue> frames = new LinkedBlockingQueue<>();
+      WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(base.replace("http", "ws") + "/realtime/ws"),
+          new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+              text.append(data);
+              if (last) {
+                frames.add((MapValue) Json.parse(text.toString()));
+                text.setLength(0);
+              }
+              socket.request(1);
+              return null;
+            }
+          }).join();
+      ws.sendText("{\"id\":\"auth-init\",\"type\":\"auth\",\"payload\":{\"token\":\"" + token
+          + "\",\"database\":\"default\"}}", true).join();
+      assertThat(next(frames).get("type")).isEqualTo(new StringValue("auth_ack"));
+
+      // Writes flow from 8 clients while 4 subscriptions take their snapshots, one after another.
+      int writers = 8;
+      int each = 60;
+      AtomicInteger written = new AtomicInteger();
+      List<Thread> threads = new java.util.ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int ww = w;
+        threads.add(Thread.ofPlatform().start(() -> {
+          try {
+            for (int i = 0; i < each; i++) {
+              if (send(base, "POST", docs, "{\"id\":\"b" + ww + "-" + i + "\",\"n\":" + i + "}", token)
+                  .statusCode() == 201) {
+                written.incrementAndGet();
+              }
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }));
+      }
+      int subscriptions = 4;
+      for (int k = 0; k < subscriptions; k++) {
+        Thread.sleep(150);
+        ws.sendText("{\"id\":\"s" + k + "\",\"type\":\"subscribe\",\"payload\":{\"query\":{\"collection\":\"notes\","
+            + "\"filters\":[]},\"includeData\":true,\"sendSnapshot\":true}}", true).join();
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      int total = 50 + writers * each;
+      assertThat(written.get()).isEqualTo(writers * each);
+
+      Map<String, Map<String, Integer>> seen = new HashMap<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (seen.values().stream().mapToInt(Map::size).sum() < subscriptions * total && System.nanoTime() < deadline) {
+        MapValue f = frames.poll(1, TimeUnit.SECONDS);
+        if (f == null) {
+          continue;
+        }
+        MapValue payload = (MapValue) f.get("payload");
+        switch (((StringValue) f.get("type")).value()) {
+          case "snapshot" -> {
+            Map<String, Integer> sub = seen.computeIfAbsent(((StringValue) payload.get("subId")).value(), x -> new HashMap<>());
+            for (Value d : ((ArrayValue) payload.get("documents")).elements()) {
+              sub.merge(((StringValue) ((MapValue) d).get("id")).value(), 1, Integer::sum);
+            }
+          }
+          case "event" -> {
+            Map<String, Integer> sub = seen.computeIfAbsent(((StringValue) payload.get("subId")).value(), x -> new HashMap<>());
+            String id = ((StringValue) ((MapValue) payload.get("delta")).get("id")).value();
+            sub.merge(id.substring(id.lastIndexOf('/') + 1), 1, Integer::sum);
+          }
+          default -> { }
+        }
+      }
+      assertThat(seen).hasSize(subscriptions);
+      seen.forEach((sub, ids) -> assertThat(ids).as("subscription %s: every document once, in its snapshot or as an"
+          + " event", sub).hasSize(total).allSatisfy((id, times) -> assertThat(times).as(sub + " " + id).isEqualTo(1)));
+      MapValue extra = frames.poll(500, TimeUnit.MILLISECONDS);
+      assertThat(extra).as("nothing after").isNull();
+      ws.abort();
+
+      HttpResponse<String> ready = send(base, "GET", "/ready", null, null);
+      assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    } finally {
+      server.shutdown(1);
+      dropSlots(database.jdbcUrl());
+      database.close();
+    }
+  }
+
+  private static MapValue next(BlockingQueue<MapValue> frames) throws InterruptedException {
+    MapValue f = frames.poll(10, TimeUnit.SECONDS);
+    assertThat(f).as("a frame within 10 s").isNotNull();
+    return f;
+  }
+
+  private static void dropSlots(String jdbcUrl) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+      for (int attempt = 0; ; attempt++) {
+        try (ResultSet r = s.executeQuery("SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots"
+            + " WHERE database = current_database()")) {
+          return;
+        } catch (java.sql.SQLException e) {
+          if (attempt >= 50) {
+            throw e;
+          }
+          Thread.sleep(100);
+        }
+      }
+    }
+  }
+}
