@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * going back when processes' clocks disagree.
  */
 final class Writers implements AutoCloseable {
+  /** How long a committed write waits for its seq before its caller is told 503. */
+  static final java.time.Duration SEQ_WAIT = java.time.Duration.ofSeconds(30);
+
   private static final Logger log = LoggerFactory.getLogger(Writers.class);
   private static final int MAX_CONFLICT_RETRIES = 3;
 
@@ -76,10 +79,14 @@ final class Writers implements AutoCloseable {
       return;
     }
     ChangeEvent c = committed.change();
-    sequencing.seqOf(committed.xid()).whenComplete((seq, failure) -> {
+    CompletableFuture<Long> sequenced = sequencing.seqOf(committed.xid());
+    sequenced.copy().orTimeout(SEQ_WAIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((seq, failure) -> {
       if (failure != null) {
+        // The write is durable; only its place in the change log is not known yet (the sequencer is
+        // down or far behind). The caller hears 503: retrying is safe with ifMatch or a known id.
         result.completeExceptionally(StoreException.unavailable("write of '" + write.path() + "' committed (transaction "
-            + committed.xid() + ") but its seq is not known: " + failure.getMessage(), failure));
+            + committed.xid() + ") but was not sequenced within " + SEQ_WAIT.toSeconds() + " s; it will appear in the"
+            + " change log once the sequencer runs (" + failure + ")", failure));
       } else {
         result.complete(new ChangeEvent(seq, c.database(), c.path(), c.op(), c.before(), c.after(), c.timestamp()));
       }
