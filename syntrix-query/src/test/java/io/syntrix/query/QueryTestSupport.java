@@ -7,6 +7,7 @@ import io.syntrix.model.Json;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.OrderBy;
 import io.syntrix.model.Query;
+import io.syntrix.store.DocumentStore;
 import io.syntrix.store.rocksdb.RocksDocumentStore;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.nio.file.Path;
@@ -16,23 +17,28 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A fresh RocksDB store per test, an engine on it, and a small query builder. */
+/** A fresh store per test (RocksDB unless a subclass opens another engine), an engine on it, and a small query builder. */
 abstract class QueryTestSupport {
   static final String DB = "test";
 
   @TempDir
   Path dir;
-  RocksDocumentStore store;
+  DocumentStore store;
   QueryEngine engine;
 
   @BeforeEach
-  void openStore() {
-    store = RocksDocumentStore.open(RocksStoreOptions.defaults(dir));
+  void openStore() throws Exception {
+    store = open(dir);
     engine = new QueryEngine(store);
   }
 
+  /** The store the test runs on. */
+  DocumentStore open(Path dir) throws Exception {
+    return RocksDocumentStore.open(RocksStoreOptions.defaults(dir));
+  }
+
   @AfterEach
-  void closeStore() {
+  void closeStore() throws Exception {
     store.close();
   }
 
