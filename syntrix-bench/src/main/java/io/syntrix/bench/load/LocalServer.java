@@ -41,13 +41,21 @@ final class LocalServer implements AutoCloseable {
   }
 
   static LocalServer start(Path syntrix, long timeoutSeconds) throws IOException, InterruptedException {
+    return start(syntrix, timeoutSeconds, java.util.List.of());
+  }
+
+  /** With {@code extraArgs} after the defaults, e.g. {@code --store postgres --postgres-url URL}. */
+  static LocalServer start(Path syntrix, long timeoutSeconds, java.util.List<String> extraArgs)
+      throws IOException, InterruptedException {
     if (!Files.isExecutable(syntrix)) {
       throw new IOException(syntrix + " is not executable (set --syntrix or run from the repository root)");
     }
     Path dataDir = Files.createTempDirectory("syntrix-load-data-");
     Path log = Files.createTempFile("syntrix-load-server-", ".log");
-    ProcessBuilder pb = new ProcessBuilder(syntrix.toString(), "serve", "--host", "127.0.0.1", "--port", "0",
-        "--data-dir", dataDir.toString(), "--no-rate-limit");
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(syntrix.toString(), "serve", "--host",
+        "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString(), "--no-rate-limit"));
+    command.addAll(extraArgs);
+    ProcessBuilder pb = new ProcessBuilder(command);
     byte[] secret = new byte[12];
     new SecureRandom().nextBytes(secret);
     // A password the policy accepts; set so the server does not print a generated one.

@@ -69,6 +69,10 @@ public final class RealtimeLoad implements Callable<Integer> {
       + "data directory and --no-rate-limit, and stop it at the end (ignores --url).")
   boolean startServer;
 
+  @Option(names = "--postgres", description = "With --start-server: run the server on PostgreSQL (a real one this tool "
+      + "starts from Maven artifacts, fsync on) instead of the embedded RocksDB store.")
+  boolean postgres;
+
   @Option(names = "--server-pid", description = "Pid of the server process, for RSS and CPU figures (without --start-server).")
   long serverPid;
 
@@ -162,12 +166,19 @@ public final class RealtimeLoad implements Callable<Integer> {
     String host;
     int port;
     LocalServer server = null;
+    BenchPostgres pg = null;
     try {
       if (startServer) {
         Path launcher = launcher();
-        System.err.println("syntrix-bench: starting " + launcher + " serve on 127.0.0.1 (free port)...");
+        System.err.println("syntrix-bench: starting " + launcher + " serve on 127.0.0.1 (free port)"
+            + (postgres ? " on PostgreSQL" : "") + "...");
         try {
-          server = LocalServer.start(launcher, serverStartTimeout);
+          java.util.List<String> store = java.util.List.of();
+          if (postgres) {
+            pg = BenchPostgres.start();
+            store = java.util.List.of("--store", "postgres", "--postgres-url", pg.jdbcUrl());
+          }
+          server = LocalServer.start(launcher, serverStartTimeout, store);
         } catch (IOException e) {
           System.err.println("syntrix-bench realtime: cannot start the server: " + e.getMessage());
           return 3;
@@ -202,6 +213,9 @@ public final class RealtimeLoad implements Callable<Integer> {
     } finally {
       if (server != null) {
         server.close();
+      }
+      if (pg != null) {
+        pg.close();
       }
     }
   }

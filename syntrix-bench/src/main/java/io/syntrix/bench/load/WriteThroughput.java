@@ -1,0 +1,194 @@
+package io.syntrix.bench.load;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/syntrix-bench writes}: single-document creates from W closed-loop writers (Parse's W3
+ * shape: 16 concurrent, each sends its next create when the last one is acknowledged), in one run:
+ * raw pgjdbc inserts of the rows a create writes (the baseline), then Syntrix over HTTP on the
+ * embedded RocksDB store, then Syntrix over HTTP on PostgreSQL. Each server is a fresh
+ * {@code bin/syntrix serve} process; PostgreSQL is a real one started from Maven artifacts with
+ * fsync and synchronous_commit on. Prints creates/s and ack latency per variant.
+ */
+@Command(name = "syntrix-bench writes", mixinStandardHelpOptions = true,
+    description = "Closed-loop create throughput: raw pgjdbc vs Syntrix on RocksDB vs Syntrix on PostgreSQL.")
+public final class WriteThroughput implements Callable<Integer> {
+  @Option(names = {"-c", "--writers"}, description = "Concurrent closed-loop writers (default ${DEFAULT-VALUE}).")
+  int writers = 16;
+
+  @Option(names = {"-n", "--creates"}, description = "Measured creates per variant (default ${DEFAULT-VALUE}).")
+  int creates = 5_000;
+
+  @Option(names = "--warmup", description = "Creates before measuring, per variant (default ${DEFAULT-VALUE}).")
+  int warmup = 1_000;
+
+  @Option(names = "--syntrix", description = "The bin/syntrix launcher (default: the checkout's).")
+  Path syntrix;
+
+  private record Result(String variant, int creates, double seconds, Histogram latency) {
+    String line() {
+      return String.format("  %-28s %7d creates in %6.2f s = %8.0f/s   ack p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms",
+          variant, creates, seconds, creates / seconds, latency.getValueAtPercentile(50) / 1e3,
+          latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3);
+    }
+  }
+
+  /** One create as the variant performs it; returns when it is acknowledged. */
+  private interface Create {
+    void run(int writer, int i) throws Exception;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new WriteThroughput()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<Result> results = new ArrayList<>();
+    try (BenchPostgres pg = BenchPostgres.start()) {
+      results.add(rawPgjdbc(pg.jdbcUrl()));
+    }
+    results.add(overHttp("Syntrix on RocksDB", List.of()));
+    try (BenchPostgres pg = BenchPostgres.start()) {
+      results.add(overHttp("Syntrix on PostgreSQL", List.of("--store", "postgres", "--postgres-url", pg.jdbcUrl())));
+    }
+    System.out.println("\ncreates, " + writers + " closed-loop writers, " + creates + " measured after " + warmup
+        + " warm-up, " + Runtime.getRuntime().availableProcessors() + " cores:");
+    results.forEach(r -> System.out.println(r.line()));
+    return 0;
+  }
+
+  /** The rows one create writes (document, five index entries) in one transaction, straight through pgjdbc. */
+  private Result rawPgjdbc(String url) throws Exception {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE docs (db text COLLATE \"C\", collection text COLLATE \"C\", id text COLLATE \"C\","
+          + " data json, version bigint, created_at bigint, updated_at bigint, deleted boolean,"
+          + " PRIMARY KEY (db, collection, id))");
+      s.execute("CREATE TABLE idx (db text COLLATE \"C\", collection text COLLATE \"C\", field text COLLATE \"C\","
+          + " value bytea, doc_id text COLLATE \"C\", PRIMARY KEY (db, collection, field, value, doc_id))");
+    }
+    List<Connection> connections = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      Connection c = DriverManager.getConnection(url + "&reWriteBatchedInserts=true");
+      c.setAutoCommit(false);
+      connections.add(c);
+    }
+    try {
+      return measure("raw pgjdbc (baseline)", (w, i) -> {
+        Connection c = connections.get(w);
+        String id = "w" + w + "-" + i;
+        long now = System.currentTimeMillis();
+        try (PreparedStatement doc = c.prepareStatement("INSERT INTO docs VALUES ('default', 'bench', ?, ?::json, 1,"
+            + " ?, ?, false)");
+             PreparedStatement idx = c.prepareStatement("INSERT INTO idx VALUES ('default', 'bench', ?, ?, ?)")) {
+          doc.setString(1, id);
+          doc.setString(2, "{\"n\":" + i + ",\"text\":\"hello " + i + "\"}");
+          doc.setLong(3, now);
+          doc.setLong(4, now);
+          doc.executeUpdate();
+          for (String field : new String[] {"n", "text", "version", "createdAt", "updatedAt"}) {
+            idx.setString(1, field);
+            idx.setBytes(2, (field + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            idx.setString(3, id);
+            idx.addBatch();
+          }
+          idx.executeBatch();
+          c.commit();
+        }
+      });
+    } finally {
+      for (Connection c : connections) {
+        c.close();
+      }
+    }
+  }
+
+  private Result overHttp(String variant, List<String> serverArgs) throws Exception {
+    Path launcher = syntrix != null ? syntrix : Path.of(System.getProperty("syntrix.home", "."), "bin", "syntrix");
+    try (LocalServer server = LocalServer.start(launcher, 120, serverArgs)) {
+      String base = "http://127.0.0.1:" + server.port();
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> signup = http.send(HttpRequest.newBuilder(URI.create(base + "/auth/v1/signup"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"bench\",\"password\":\"Bench-Password-1\"}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      Matcher m = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(signup.body());
+      if (!m.find()) {
+        throw new IllegalStateException("signup failed: " + signup.statusCode() + " " + signup.body());
+      }
+      String token = m.group(1);
+      URI docs = URI.create(base + "/api/v1/databases/default/documents/bench");
+      return measure(variant, (w, i) -> {
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(docs).timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"w" + w + "-" + i + "\",\"n\":" + i
+                + ",\"text\":\"hello " + i + "\"}")).build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() != 201) {
+          throw new IllegalStateException("create answered " + r.statusCode());
+        }
+      });
+    }
+  }
+
+  /** Warm-up, then the measured creates, shared out to the writers as they go. */
+  private Result measure(String variant, Create create) throws Exception {
+    System.err.println("syntrix-bench writes: " + variant + "...");
+    run(create, warmup, 0, null);
+    Histogram latency = new Histogram(60_000_000L, 3);
+    long started = System.nanoTime();
+    run(create, creates, 1_000_000, latency);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    return new Result(variant, creates, seconds, latency);
+  }
+
+  private void run(Create create, int total, int idBase, Histogram latency) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      threads.add(Thread.ofPlatform().start(() -> {
+        int i;
+        while ((i = next.getAndIncrement()) < total) {
+          long t0 = System.nanoTime();
+          try {
+            create.run(writer, idBase + i);
+          } catch (Exception e) {
+            failures.add(e);
+            return;
+          }
+          if (latency != null) {
+            synchronized (latency) {
+              latency.recordValue(Math.min((System.nanoTime() - t0) / 1_000, 60_000_000L));
+            }
+          }
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException(failures.size() + " creates failed", failures.get(0));
+    }
+  }
+}
