@@ -41,6 +41,9 @@ public final class WriteThroughput implements Callable<Integer> {
   @Option(names = "--warmup", description = "Creates before measuring, per variant (default ${DEFAULT-VALUE}).")
   int warmup = 1_000;
 
+  @Option(names = "--variants", split = ",", description = "Which to run, of raw,rocksdb,postgres (default: all).")
+  List<String> variants = List.of("raw", "rocksdb", "postgres");
+
   @Option(names = "--syntrix", description = "The bin/syntrix launcher (default: the checkout's).")
   Path syntrix;
 
@@ -64,12 +67,18 @@ public final class WriteThroughput implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Result> results = new ArrayList<>();
-    try (BenchPostgres pg = BenchPostgres.start()) {
-      results.add(rawPgjdbc(pg.jdbcUrl()));
+    if (variants.contains("raw")) {
+      try (BenchPostgres pg = BenchPostgres.start()) {
+        results.add(rawPgjdbc(pg.jdbcUrl()));
+      }
     }
-    results.add(overHttp("Syntrix on RocksDB", List.of()));
-    try (BenchPostgres pg = BenchPostgres.start()) {
-      results.add(overHttp("Syntrix on PostgreSQL", List.of("--store", "postgres", "--postgres-url", pg.jdbcUrl())));
+    if (variants.contains("rocksdb")) {
+      results.add(overHttp("Syntrix on RocksDB", List.of()));
+    }
+    if (variants.contains("postgres")) {
+      try (BenchPostgres pg = BenchPostgres.start()) {
+        results.add(overHttp("Syntrix on PostgreSQL", List.of("--store", "postgres", "--postgres-url", pg.jdbcUrl())));
+      }
     }
     System.out.println("\ncreates, " + writers + " closed-loop writers, " + creates + " measured after " + warmup
         + " warm-up, " + Runtime.getRuntime().availableProcessors() + " cores:");
