@@ -4,10 +4,10 @@ import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Json;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Value;
-import io.syntrix.model.Values;
 import io.syntrix.store.Cursor;
 import io.syntrix.store.IndexEntry;
 import io.syntrix.store.IndexRange;
+import io.syntrix.store.spi.MergedCursor;
 import io.syntrix.store.spi.IndexedValues;
 import io.syntrix.store.spi.OrderedCode;
 import java.sql.Connection;
@@ -36,10 +36,7 @@ import javax.sql.DataSource;
  */
 final class IndexScans {
   private static final int OVERFLOW_PAGE = 16;
-  static final Comparator<IndexEntry> ENTRY_ORDER = (a, b) -> {
-    int c = Values.compare(a.value(), b.value());
-    return c != 0 ? c : a.docId().compareTo(b.docId());
-  };
+  static final Comparator<IndexEntry> ENTRY_ORDER = IndexEntry.SCAN_ORDER;
 
   private final DataSource pool;
   private final int pageSize;
@@ -59,7 +56,7 @@ final class IndexScans {
     Cursor<IndexEntry> overflow = new OverflowCursor(new PagedCursor<>(
         overflowPage(database, collection, field, bounds, descending, startAfter, afterValue), OVERFLOW_PAGE, doing),
         bounds, descending, startAfter, afterValue);
-    return new Merged(indexed, overflow, descending ? ENTRY_ORDER.reversed() : ENTRY_ORDER);
+    return new MergedCursor<>(indexed, overflow, descending ? ENTRY_ORDER.reversed() : ENTRY_ORDER, () -> { });
   }
 
   private PagedCursor.PageReader<IndexEntry> indexPage(String database, CollectionPath collection, String field,
@@ -219,54 +216,6 @@ final class IndexScans {
       rows.close();
       ready.clear();
       pending = null;
-    }
-  }
-
-  /** Two index-ordered streams as one, in scan order; they never hold the same (value, id). */
-  private static final class Merged implements Cursor<IndexEntry> {
-    private final Cursor<IndexEntry> a;
-    private final Cursor<IndexEntry> b;
-    private final Comparator<IndexEntry> order;
-    private IndexEntry headA;
-    private IndexEntry headB;
-
-    Merged(Cursor<IndexEntry> a, Cursor<IndexEntry> b, Comparator<IndexEntry> order) {
-      this.a = a;
-      this.b = b;
-      this.order = order;
-    }
-
-    @Override
-    public boolean hasNext() {
-      if (headA == null && a.hasNext()) {
-        headA = a.next();
-      }
-      if (headB == null && b.hasNext()) {
-        headB = b.next();
-      }
-      return headA != null || headB != null;
-    }
-
-    @Override
-    public IndexEntry next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      IndexEntry out;
-      if (headB == null || (headA != null && order.compare(headA, headB) < 0)) {
-        out = headA;
-        headA = null;
-      } else {
-        out = headB;
-        headB = null;
-      }
-      return out;
-    }
-
-    @Override
-    public void close() {
-      a.close();
-      b.close();
     }
   }
 }

@@ -3,7 +3,6 @@ package io.syntrix.store.rocksdb;
 import io.syntrix.model.CollectionPath;
 import io.syntrix.model.Document;
 import io.syntrix.model.Value;
-import io.syntrix.model.Values;
 import io.syntrix.store.Cursor;
 import io.syntrix.store.IndexEntry;
 import io.syntrix.store.spi.DocumentCodec;
@@ -178,8 +177,5 @@ final class OverflowCursor implements Cursor<IndexEntry> {
   }
 
   /** Index order: (value, id). Ids are ASCII, so string order is byte order. */
-  static final Comparator<IndexEntry> ENTRY_ORDER = (a, b) -> {
-    int c = Values.compare(a.value(), b.value());
-    return c != 0 ? c : a.docId().compareTo(b.docId());
-  };
+  static final Comparator<IndexEntry> ENTRY_ORDER = IndexEntry.SCAN_ORDER;
 }

@@ -6,14 +6,15 @@ import io.syntrix.model.DocumentPath;
 import io.syntrix.store.Cursor;
 import io.syntrix.store.IndexEntry;
 import io.syntrix.store.IndexRange;
+import io.syntrix.store.spi.MergedCursor;
 import io.syntrix.store.spi.DocumentCodec;
 import io.syntrix.store.spi.OrderedCode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
@@ -97,12 +98,16 @@ final class RocksCursors {
     Cursor<IndexEntry> indexed = indexEntries(options, prefix, low, high, after, descending);
     Cursor<IndexEntry> overflow = new OverflowCursor(engine, options, database, collection, field, low, high, after,
         descending);
-    return register(new Merged(indexed, overflow, descending, () -> {
-      if (pinned != null) {
-        options.close();
-        engine.db.releaseSnapshot(pinned);
-      }
-    }));
+    AtomicReference<Cursor<IndexEntry>> merged = new AtomicReference<>();
+    merged.set(register(new MergedCursor<>(indexed, overflow,
+        descending ? OverflowCursor.ENTRY_ORDER.reversed() : OverflowCursor.ENTRY_ORDER, () -> {
+          open.remove(merged.get());
+          if (pinned != null) {
+            options.close();
+            engine.db.releaseSnapshot(pinned);
+          }
+        })));
+    return merged.get();
   }
 
   private Cursor<IndexEntry> indexEntries(ReadOptions options, byte[] prefix, byte[] low, byte[] high, byte[] after,
@@ -175,59 +180,6 @@ final class RocksCursors {
   void closeAll() {
     for (Cursor<?> c : open) {
       c.close();
-    }
-  }
-
-  /** Two index-ordered streams as one, in scan order; they never hold the same (value, id). */
-  private final class Merged implements Cursor<IndexEntry> {
-    private final Cursor<IndexEntry> a;
-    private final Cursor<IndexEntry> b;
-    private final Comparator<IndexEntry> order;
-    private final Runnable release;
-    private IndexEntry headA;
-    private IndexEntry headB;
-
-    Merged(Cursor<IndexEntry> a, Cursor<IndexEntry> b, boolean descending, Runnable release) {
-      this.a = a;
-      this.b = b;
-      this.order = descending ? OverflowCursor.ENTRY_ORDER.reversed() : OverflowCursor.ENTRY_ORDER;
-      this.release = release;
-    }
-
-    @Override
-    public boolean hasNext() {
-      if (headA == null && a.hasNext()) {
-        headA = a.next();
-      }
-      if (headB == null && b.hasNext()) {
-        headB = b.next();
-      }
-      return headA != null || headB != null;
-    }
-
-    @Override
-    public IndexEntry next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      IndexEntry out;
-      if (headB == null || (headA != null && order.compare(headA, headB) < 0)) {
-        out = headA;
-        headA = null;
-      } else {
-        out = headB;
-        headB = null;
-      }
-      return out;
-    }
-
-    @Override
-    public void close() {
-      if (open.remove(this)) {
-        a.close();
-        b.close();
-        release.run();
-      }
     }
   }
 
