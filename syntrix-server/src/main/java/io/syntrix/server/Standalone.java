@@ -95,6 +95,13 @@ final class Standalone {
     streamer = InProcessStreamer.start(store.changeLog(), StreamerOptions.defaults().withMeters(meters)
         .withCheckpoint(Checkpoint.file(dataDir.resolve("streamer.checkpoint"))));
     gateway = new GatewayServer(vertx, gatewayOptions, store, identity, streamer, meters);
+    if (store instanceof PostgresDocumentStore pg) {
+      io.micrometer.core.instrument.Gauge.builder("syntrix.sequencer.active", pg, s -> s.isSequencing() ? 1 : 0)
+          .description("1 while this process sequences the PostgreSQL change log (one process at a time)")
+          .register(meters);
+      io.micrometer.core.instrument.Gauge.builder("syntrix.sequencer.lag.ms", pg, PostgresDocumentStore::sequencerLagMillis)
+          .description("How far sequencing is behind the commits read from the replication slot").register(meters);
+    }
     // Databases marked for deletion lose their documents in the background.
     vertx.setPeriodic(60_000, id -> vertx.executeBlocking(identity.databases()::purgeDeleted, false));
     // Expired refresh tokens and families, idle login counters: bounded work per minute.

@@ -164,6 +164,9 @@ class PostgresServerTest {
 
       HttpResponse<String> ready = send(base, "GET", "/ready", null, null);
       assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+      assertThat(send(base, "GET", "/metrics", null, null).body())
+          .containsPattern("(?m)^syntrix_sequencer_active 1\\.0$")
+          .containsPattern("(?m)^syntrix_sequencer_lag_ms ");
     } finally {
       server.shutdown(1);
       dropSlots(database.jdbcUrl());

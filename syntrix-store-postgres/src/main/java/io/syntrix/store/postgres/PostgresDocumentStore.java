@@ -103,6 +103,11 @@ public final class PostgresDocumentStore implements DocumentStore {
     return sequencer != null && sequencer.isActive();
   }
 
+  /** Milliseconds the sequencing of read commits is behind, in the process that sequences (0 elsewhere). */
+  public long sequencerLagMillis() {
+    return sequencer == null ? 0 : sequencer.lagMillis();
+  }
+
   /**
    * HikariCP: the pool that validates and replaces broken connections by itself, resets the
    * session state callers changed (autocommit) when a connection comes back, and bounds the wait

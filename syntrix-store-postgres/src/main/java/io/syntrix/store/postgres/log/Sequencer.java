@@ -77,6 +77,8 @@ public final class Sequencer implements AutoCloseable {
   private volatile boolean active;
   private volatile long lastSeq = -1;
   private volatile long lastCommittedAt;
+  /** Commit time (Unix ms) of the oldest decoded transaction not yet sequenced; 0 when none waits. */
+  private volatile long oldestWaiting;
 
   public Sequencer(Options options, Function<byte[], Route> routes, Listener listener) {
     this.options = options;
@@ -96,6 +98,15 @@ public final class Sequencer implements AutoCloseable {
 
   public long lastSeq() {
     return lastSeq;
+  }
+
+  /**
+   * How far sequencing is behind the commits it has read: now minus the commit time of the oldest
+   * decoded transaction still without a seq (0 when none waits, and in a standby).
+   */
+  public long lagMillis() {
+    long oldest = oldestWaiting;
+    return oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
   }
 
   private void run() {
@@ -210,6 +221,9 @@ public final class Sequencer implements AutoCloseable {
             open.commitLsn = c.commitLsn();
             open.endLsn = c.endLsn();
             open.committedAt = c.commitMillis();
+            if (ready.isEmpty()) {
+              oldestWaiting = c.commitMillis();
+            }
             ready.add(open);
             if (ready.size() >= MAX_BATCH) {
               recordedEnd = commit(db, stream, ready);
@@ -267,6 +281,7 @@ public final class Sequencer implements AutoCloseable {
     db.commit();
     lastSeq = seq;
     lastCommittedAt = txns.get(txns.size() - 1).committedAt;
+    oldestWaiting = 0;
     stream.setFlushedLSN(LogSequenceNumber.valueOf(end));
     stream.setAppliedLSN(LogSequenceNumber.valueOf(end));
     listener.sequenced(entries);
