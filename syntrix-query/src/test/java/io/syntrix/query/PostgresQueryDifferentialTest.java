@@ -5,9 +5,6 @@ import io.syntrix.store.postgres.EmbeddedPostgresServer;
 import io.syntrix.store.postgres.PostgresDocumentStore;
 import io.syntrix.store.postgres.PostgresStoreOptions;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 
 /**
  * The differential query test on PostgreSQL: the same random documents and queries (same seed,
@@ -26,20 +23,6 @@ class PostgresQueryDifferentialTest extends QueryDifferentialTest {
   @Override
   void closeStore() throws Exception {
     store.close();
-    try (Connection c = DriverManager.getConnection(database.jdbcUrl()); Statement s = c.createStatement()) {
-      for (int attempt = 0; ; attempt++) {
-        try {
-          s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
-              + " WHERE database = current_database()");
-          break;
-        } catch (java.sql.SQLException e) {
-          if (attempt >= 50) {
-            throw e;
-          }
-          Thread.sleep(100);
-        }
-      }
-    }
     database.close();
   }
 }

@@ -14,10 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -169,7 +165,6 @@ class PostgresServerTest {
           .containsPattern("(?m)^syntrix_sequencer_lag_ms ");
     } finally {
       server.shutdown(1);
-      dropSlots(database.jdbcUrl());
       database.close();
     }
   }
@@ -178,21 +173,5 @@ class PostgresServerTest {
     MapValue f = frames.poll(10, TimeUnit.SECONDS);
     assertThat(f).as("a frame within 10 s").isNotNull();
     return f;
-  }
-
-  private static void dropSlots(String jdbcUrl) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
-      for (int attempt = 0; ; attempt++) {
-        try (ResultSet r = s.executeQuery("SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots"
-            + " WHERE database = current_database()")) {
-          return;
-        } catch (java.sql.SQLException e) {
-          if (attempt >= 50) {
-            throw e;
-          }
-          Thread.sleep(100);
-        }
-      }
-    }
   }
 }

@@ -123,7 +123,10 @@ public final class EmbeddedPostgresServer {
     }
   }
 
-  /** A database of its own for one test (class); closing it drops it, ending its connections. */
+  /**
+   * A database of its own for one test (class); closing it drops its replication slots (PostgreSQL
+   * refuses to drop a database that has one) and then the database, ending its connections.
+   */
   public record TestDatabase(EmbeddedPostgresServer server, String name) implements AutoCloseable {
     public String jdbcUrl() {
       return server.jdbcUrl(name);
@@ -131,7 +134,31 @@ public final class EmbeddedPostgresServer {
 
     @Override
     public void close() {
+      server.dropSlots(name);
       server.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+  }
+
+  /** Drops every replication slot of {@code database}, waiting for a just-closed walsender to let go of it. */
+  void dropSlots(String database) {
+    String sql = "SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots WHERE database = '"
+        + database + "'";
+    for (int attempt = 0; ; attempt++) {
+      try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        s.execute(sql);
+        return;
+      } catch (SQLException e) {
+        if (attempt >= 50 || !"55006".equals(e.getSQLState())) { // 55006: the slot is still active
+          throw new IllegalStateException("dropping the replication slots of " + database + " failed (SQLState "
+              + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(interrupted);
+        }
+      }
     }
   }
 }
