@@ -76,14 +76,17 @@ final class IdentityPolicy implements RequestPolicy {
   /** Every decision on one worker task, in order, stopping at the first denial. */
   @Override
   public Future<List<Judgement>> authorizeAll(RoutingContext ctx, String database, List<Operation> ops) {
-    LogicalDatabase db = ctx.get(DATABASE);
-    Principal principal = Authenticator.principal(ctx);
-    if (RuleAccess.bypassesRules(db, principal)) {
+    if (RuleAccess.bypassesRules(ctx.get(DATABASE), Authenticator.principal(ctx))) {
       return Future.succeededFuture(java.util.Collections.nCopies(ops.size(), Judgement.UNJUDGED));
     }
-    return ctx.vertx().executeBlocking(() -> judgeAll(db, principal, ops), false).compose(judged -> {
-      return judged != null ? Future.succeededFuture(judged) : Future.failedFuture(denied(principal));
-    });
+    Judge judge = judgeOnWorker(ctx, database);
+    return ctx.vertx().executeBlocking(() -> {
+      List<Judgement> judged = new ArrayList<>(ops.size());
+      for (Operation op : ops) {
+        judged.add(judge.judge(op)); // a denial throws, failing the future with its 401/403
+      }
+      return judged;
+    }, false);
   }
 
   @Override
@@ -112,20 +115,6 @@ final class IdentityPolicy implements RequestPolicy {
 
   /** A decision and the version of the document it looked at. */
   private record Verdict(Decision decision, Judgement judgement) {}
-
-  /** Runs on a worker; what each operation was judged against, or null at the first the rules deny. */
-  private List<Judgement> judgeAll(LogicalDatabase db, Principal principal, List<Operation> ops) {
-    List<Judgement> judged = new ArrayList<>(ops.size());
-    for (Operation op : ops) {
-      Verdict v = decide(db, principal, op);
-      if (!v.decision().allowed()) {
-        log.debug("denied {} {} in {}: {}", op.action(), op.path(), db.id(), v.decision().reason());
-        return null;
-      }
-      judged.add(v.judgement());
-    }
-    return judged;
-  }
 
   /** Runs on a worker. */
   private Verdict decide(LogicalDatabase db, Principal principal, Operation op) {
