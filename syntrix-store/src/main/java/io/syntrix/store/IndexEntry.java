@@ -15,4 +15,9 @@ public record IndexEntry(Value value, String docId) {
     int c = Values.compare(a.value(), b.value());
     return c != 0 ? c : a.docId().compareTo(b.docId());
   };
+
+  /** The order of a scan in either direction. */
+  public static Comparator<IndexEntry> scanOrder(boolean descending) {
+    return descending ? SCAN_ORDER.reversed() : SCAN_ORDER;
+  }
 }

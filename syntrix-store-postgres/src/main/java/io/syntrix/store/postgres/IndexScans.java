@@ -36,7 +36,6 @@ import javax.sql.DataSource;
  */
 final class IndexScans {
   private static final int OVERFLOW_PAGE = 16;
-  static final Comparator<IndexEntry> ENTRY_ORDER = IndexEntry.SCAN_ORDER;
 
   private final DataSource pool;
   private final int pageSize;
@@ -56,7 +55,7 @@ final class IndexScans {
     Cursor<IndexEntry> overflow = new OverflowCursor(new PagedCursor<>(
         overflowPage(database, collection, field, bounds, descending, startAfter, afterValue), OVERFLOW_PAGE, doing),
         bounds, descending, startAfter, afterValue);
-    return new MergedCursor<>(indexed, overflow, descending ? ENTRY_ORDER.reversed() : ENTRY_ORDER, () -> { });
+    return new MergedCursor<>(indexed, overflow, IndexEntry.scanOrder(descending), () -> { });
   }
 
   private PagedCursor.PageReader<IndexEntry> indexPage(String database, CollectionPath collection, String field,
@@ -164,7 +163,7 @@ final class IndexScans {
       this.descending = descending;
       this.startAfter = startAfter;
       this.afterValue = afterValue;
-      this.order = descending ? ENTRY_ORDER.reversed() : ENTRY_ORDER;
+      this.order = IndexEntry.scanOrder(descending);
     }
 
     @Override

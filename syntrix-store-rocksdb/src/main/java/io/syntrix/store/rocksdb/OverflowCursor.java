@@ -71,7 +71,7 @@ final class OverflowCursor implements Cursor<IndexEntry> {
     this.high = high;
     this.after = after;
     this.descending = descending;
-    this.order = descending ? ENTRY_ORDER.reversed() : ENTRY_ORDER;
+    this.order = IndexEntry.scanOrder(descending);
     this.it = engine.db.newIterator(engine.index, options);
     if (descending) {
       byte[] to = after != null && Arrays.compareUnsigned(after, high) < 0 ? after : high;
@@ -177,5 +177,4 @@ final class OverflowCursor implements Cursor<IndexEntry> {
   }
 
   /** Index order: (value, id). Ids are ASCII, so string order is byte order. */
-  static final Comparator<IndexEntry> ENTRY_ORDER = IndexEntry.SCAN_ORDER;
 }

@@ -100,7 +100,7 @@ final class RocksCursors {
         descending);
     AtomicReference<Cursor<IndexEntry>> merged = new AtomicReference<>();
     merged.set(register(new MergedCursor<>(indexed, overflow,
-        descending ? OverflowCursor.ENTRY_ORDER.reversed() : OverflowCursor.ENTRY_ORDER, () -> {
+        IndexEntry.scanOrder(descending), () -> {
           open.remove(merged.get());
           if (pinned != null) {
             options.close();
