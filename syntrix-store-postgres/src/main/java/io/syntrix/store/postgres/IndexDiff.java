@@ -3,10 +3,9 @@ package io.syntrix.store.postgres;
 import io.syntrix.model.Document;
 import io.syntrix.store.spi.IndexedValues;
 import java.nio.ByteBuffer;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,35 +14,28 @@ import java.util.Set;
  * document had and has, each an {@code index_entries} row or, for a value over 1,500 bytes, an
  * {@code overflow_entries} row keyed by its head. Only rows that differ are deleted or inserted,
  * compared as rows (not values): two different huge values with one head are one overflow row, so
- * changing one into the other touches nothing. Deletes run before inserts; both as batches.
+ * changing one into the other touches nothing. {@link WriteStatement} applies the four sets in the
+ * write's one statement.
  *
  * <p>Only the transaction holding the document's row lock touches the document's entries (the id
- * is part of every key), so these statements never wait on another writer.
+ * is part of every key), so applying them never waits on another writer.
  */
-final class IndexDiff {
+record IndexDiff(Rows goneIndex, Rows goneOverflow, Rows addedIndex, Rows addedOverflow) {
+  /** Rows of one table as parallel arrays, the shape {@code unnest(text[], bytea[])} takes. */
+  record Rows(String[] fields, byte[][] values) {}
+
   /** One row: which table, the field, and the value (index) or head (overflow) bytes. */
   private record Row(boolean overflow, String field, ByteBuffer bytes) {}
 
-  private IndexDiff() {}
-
-  /** Applies the difference between the entries of {@code old} and {@code now} (either may be null). */
-  static void apply(Connection c, String database, Document old, Document now) throws SQLException {
+  /** The difference between the entries of {@code old} and {@code now} (either may be null). */
+  static IndexDiff of(Document old, Document now) {
     Set<Row> before = rows(old);
     Set<Row> after = rows(now);
-    String id = old != null ? old.id() : now.id();
-    String collection = (old != null ? old : now).collection().value();
     Set<Row> gone = new HashSet<>(before);
     gone.removeAll(after);
     Set<Row> added = new HashSet<>(after);
     added.removeAll(before);
-    run(c, "DELETE FROM index_entries WHERE db = ? AND collection = ? AND field = ? AND value = ? AND doc_id = ?",
-        database, collection, id, gone, false);
-    run(c, "DELETE FROM overflow_entries WHERE db = ? AND collection = ? AND field = ? AND head = ? AND doc_id = ?",
-        database, collection, id, gone, true);
-    run(c, "INSERT INTO index_entries (db, collection, field, value, doc_id) VALUES (?, ?, ?, ?, ?)",
-        database, collection, id, added, false);
-    run(c, "INSERT INTO overflow_entries (db, collection, field, head, doc_id) VALUES (?, ?, ?, ?, ?)",
-        database, collection, id, added, true);
+    return new IndexDiff(select(gone, false), select(gone, true), select(added, false), select(added, true));
   }
 
   private static Set<Row> rows(Document d) {
@@ -58,23 +50,19 @@ final class IndexDiff {
     return out;
   }
 
-  private static void run(Connection c, String sql, String database, String collection, String id, Set<Row> rows,
-                          boolean overflow) throws SQLException {
-    if (rows.stream().noneMatch(r -> r.overflow() == overflow)) {
-      return;
-    }
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      for (Row r : rows) {
-        if (r.overflow() == overflow) {
-          s.setString(1, database);
-          s.setString(2, collection);
-          s.setString(3, r.field());
-          s.setBytes(4, r.bytes().array());
-          s.setString(5, id);
-          s.addBatch();
-        }
+  private static Rows select(Set<Row> rows, boolean overflow) {
+    List<Row> picked = new ArrayList<>();
+    for (Row r : rows) {
+      if (r.overflow() == overflow) {
+        picked.add(r);
       }
-      s.executeBatch();
     }
+    String[] fields = new String[picked.size()];
+    byte[][] values = new byte[picked.size()][];
+    for (int i = 0; i < picked.size(); i++) {
+      fields[i] = picked.get(i).field();
+      values[i] = picked.get(i).bytes().array();
+    }
+    return new Rows(fields, values);
   }
 }

@@ -66,7 +66,7 @@ public final class PostgresDocumentStore implements DocumentStore {
       follower = new SequenceFollower(options.jdbcUrl(), recordedLastSeq(pool));
       changeLog = new PostgresChangeLog(pool, follower, ChangeMessage::change);
       sequencer = options.sequencer() ? new Sequencer(Sequencer.Options.defaults(options.jdbcUrl()),
-          PostgresDocumentStore::route, entries -> { }) : null;
+          PostgresDocumentStore::route, follower::sequencedHere) : null;
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -164,10 +164,12 @@ public final class PostgresDocumentStore implements DocumentStore {
   @Override
   public DatabaseUsage usage(String database) {
     try (Connection c = pool.getConnection();
-         PreparedStatement s = c.prepareStatement("SELECT documents, storage_bytes FROM database_usage WHERE db = ?")) {
+         PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(documents), 0), coalesce(sum(storage_bytes), 0)"
+             + " FROM database_usage WHERE db = ?")) {
       s.setString(1, database);
       try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? new DatabaseUsage(rs.getLong(1), rs.getLong(2)) : DatabaseUsage.EMPTY;
+        rs.next();
+        return new DatabaseUsage(rs.getLong(1), rs.getLong(2));
       }
     } catch (SQLException e) {
       throw PgErrors.translate("reading the usage of database '" + database + "'", e);
@@ -176,8 +178,7 @@ public final class PostgresDocumentStore implements DocumentStore {
 
   /**
    * One transaction that deletes the database's rows and subtracts what they counted for from its
-   * usage (rather than deleting the usage row, so a write racing the drop keeps the count exact).
-   * Unlike RocksDB's range deletes this is work in proportion to the database's size.
+   * usage ({@link #foldUsage}, so a write racing the drop keeps the count exact). Unlike RocksDB's range deletes this is work in proportion to the database's size.
    */
   @Override
   public long dropDatabase(String database) {
@@ -202,18 +203,7 @@ public final class PostgresDocumentStore implements DocumentStore {
             s.executeUpdate();
           }
         }
-        try (PreparedStatement s = c.prepareStatement("UPDATE database_usage SET documents = documents - ?,"
-            + " storage_bytes = storage_bytes - ? WHERE db = ?")) {
-          s.setLong(1, documents);
-          s.setLong(2, bytes);
-          s.setString(3, database);
-          s.executeUpdate();
-        }
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM database_usage WHERE db = ? AND documents = 0"
-            + " AND storage_bytes = 0")) {
-          s.setString(1, database);
-          s.executeUpdate();
-        }
+        foldUsage(c, database, documents, bytes);
         c.commit();
         return documents;
       } catch (SQLException | RuntimeException e) {
@@ -222,6 +212,42 @@ public final class PostgresDocumentStore implements DocumentStore {
       }
     } catch (SQLException e) {
       throw PgErrors.translate("dropping database '" + database + "'", e);
+    }
+  }
+
+  /**
+   * Replaces the database's usage shards by one row (shard 0) holding their sum minus what the drop
+   * removed. The shards are locked first, so a write that added to one commits before they are
+   * read, or waits and adds to the new row afterwards (its upsert finds no row and inserts one):
+   * either way its delta stays counted, and a document it created survives the drop counted.
+   */
+  private static void foldUsage(Connection c, String database, long removedDocuments, long removedBytes)
+      throws SQLException {
+    long documents = -removedDocuments;
+    long bytes = -removedBytes;
+    try (PreparedStatement s = c.prepareStatement("SELECT documents, storage_bytes FROM database_usage WHERE db = ?"
+        + " ORDER BY shard FOR UPDATE")) {
+      s.setString(1, database);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          documents += rs.getLong(1);
+          bytes += rs.getLong(2);
+        }
+      }
+    }
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM database_usage WHERE db = ?")) {
+      s.setString(1, database);
+      s.executeUpdate();
+    }
+    if (documents != 0 || bytes != 0) {
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO database_usage AS u (db, shard, documents,"
+          + " storage_bytes) VALUES (?, 0, ?, ?) ON CONFLICT (db, shard) DO UPDATE SET documents = u.documents"
+          + " + EXCLUDED.documents, storage_bytes = u.storage_bytes + EXCLUDED.storage_bytes")) {
+        s.setString(1, database);
+        s.setLong(2, documents);
+        s.setLong(3, bytes);
+        s.executeUpdate();
+      }
     }
   }
 

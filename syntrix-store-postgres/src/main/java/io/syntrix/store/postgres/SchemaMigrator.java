@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Model.</b> Migrations are SQL resources {@code db/migration/V<n>__<what>.sql}, applied in
  * order of {@code n} (1, 2, ... without gaps); table {@code syntrix_schema} holds one row per
  * applied version. Numbering is shared by the whole engine: V1 is documents, indexes, system
- * records and usage; V2 is the change log (the sequencer's part).
+ * records and usage; V2 is the change log (the sequencer's part); V3 spreads usage over shards.
  *
  * <p><b>Concurrency.</b> Everything runs in one transaction holding a transaction-level advisory
  * lock ({@link #LOCK_KEY}), so processes starting together migrate once: the others wait, then

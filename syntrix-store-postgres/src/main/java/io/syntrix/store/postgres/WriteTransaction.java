@@ -16,32 +16,31 @@ import java.sql.SQLException;
 
 /**
  * One write as one PostgreSQL transaction (READ COMMITTED), run by a writer thread on a connection
- * it borrowed:
+ * it borrowed, in three round trips:
  * <ol>
  *   <li>lock the document's row ({@code SELECT ... FOR UPDATE}); a concurrent writer of the same
  *       document, in this process or another, waits here until the first commits, then reads
- *       what it committed;</li>
- *   <li>apply the shared write semantics ({@link WriteApplier}: ifMatch, judged versions, create
- *       conflicts) to what is stored; a refusal rolls back having written nothing;</li>
- *   <li>write the row: an {@code UPDATE} of the locked row, or, when there was none, an
- *       {@code INSERT ... ON CONFLICT DO NOTHING}: if another transaction inserted the row
- *       meanwhile, this waits for it and inserts nothing, and the write starts again at step 1
- *       (now the row exists and can be locked);</li>
- *   <li>apply the index-entry difference ({@link IndexDiff});</li>
- *   <li>put the change into the WAL with {@code pg_logical_emit_message} ({@link ChangeMessage}),
- *       tagged with the transaction id;</li>
- *   <li>add the usage delta to the database's {@code database_usage} row and check the quota
- *       against the result; the row lock makes the count exact across processes, and taking it
- *       last keeps it held only until the commit (every writer of a database passes it);</li>
+ *       what it committed. The shared write semantics ({@link WriteApplier}: ifMatch, judged
+ *       versions, create conflicts) then decide on what is stored; a refusal rolls back having
+ *       written nothing;</li>
+ *   <li>one statement ({@link WriteStatement}) writes the row (an {@code UPDATE} of the locked row,
+ *       or an {@code INSERT ... ON CONFLICT DO NOTHING}), applies the index-entry difference
+ *       ({@link IndexDiff}), puts the change into the WAL with {@code pg_logical_emit_message}
+ *       ({@link ChangeMessage}, tagged with the transaction id) and adds the usage delta, whose
+ *       counts the quota is then checked against. If another transaction inserted the row
+ *       meanwhile, nothing was inserted (or an index entry collided with that transaction's): the
+ *       write rolls back and starts again at step 1, where the row now exists and can be locked;</li>
  *   <li>commit.</li>
  * </ol>
  * Locks are taken in one order (document, then usage), so writers never deadlock each other.
+ * Usage: see {@link WriteStatement.Usage}; only a database with a quota orders its writers on one
+ * row, which is what keeps concurrent writers from overshooting the quota together.
  */
 final class WriteTransaction {
   /** A committed write: its transaction id and its change, seq still 0. */
   record Committed(long xid, ChangeEvent change) {}
 
-  /** The outcome of the insert in step 3 when another transaction created the row first. */
+  /** The outcome of step 2 when another transaction created the row first. */
   private static final class RowAppeared extends Exception {
     RowAppeared() {
       super(null, null, false, false);
@@ -49,19 +48,23 @@ final class WriteTransaction {
   }
 
   private static final int MAX_CREATE_RACES = 5;
+  private static final String UNIQUE_VIOLATION = "23505";
 
   private WriteTransaction() {}
 
-  /** Runs {@code write} on {@code c} (autocommit off); returns it committed, or throws and rolls back. */
-  static Committed run(Connection c, Write write, DatabaseQuota quota, long now) throws SQLException {
+  /**
+   * Runs {@code write} on {@code c} (autocommit off); returns it committed, or throws and rolls
+   * back. {@code shard} is the calling writer thread's usage shard (1..64).
+   */
+  static Committed run(Connection c, Write write, DatabaseQuota quota, long now, int shard) throws SQLException {
     for (int attempt = 1; ; attempt++) {
       try {
-        Committed done = attempt(c, write, quota, now);
+        Committed done = attempt(c, write, quota, now, shard);
         c.commit();
         return done;
       } catch (RowAppeared e) {
+        c.rollback();
         if (attempt == MAX_CREATE_RACES) {
-          c.rollback();
           throw new SQLException("document '" + write.path() + "' kept appearing and disappearing while being created", "40001");
         }
       } catch (SQLException | RuntimeException e) {
@@ -71,7 +74,7 @@ final class WriteTransaction {
     }
   }
 
-  private static Committed attempt(Connection c, Write write, DatabaseQuota quota, long now)
+  private static Committed attempt(Connection c, Write write, DatabaseQuota quota, long now, int shard)
       throws SQLException, RowAppeared {
     String db = write.database();
     DocumentPath path = write.path();
@@ -80,20 +83,32 @@ final class WriteTransaction {
     Document after = applied.after();
     String json = Json.toString(after.data());
     long afterSize = storedSize(db, path, json);
-    if (current == null) {
-      if (!insert(c, db, after, json, afterSize)) {
-        throw new RowAppeared();
-      }
-    } else {
-      update(c, db, after, json, afterSize);
-    }
-    IndexDiff.apply(c, db, current == null ? null : current.document(), after);
     ChangeEvent change = new ChangeEvent(0, db, path, applied.op(), applied.before(), after, now);
-    long xid = emit(c, change);
     long addedDocuments = live(after) - (current == null ? 0 : live(current.document()));
     long addedBytes = live(after) * afterSize - (current == null ? 0 : live(current.document()) * current.size());
-    addUsage(c, db, quota, addedDocuments, addedBytes);
-    return new Committed(xid, change);
+    WriteStatement.Usage usage = addedDocuments == 0 && addedBytes == 0 ? WriteStatement.Usage.UNCHANGED
+        : quota.maxDocuments() == 0 && quota.maxStorageBytes() == 0 ? WriteStatement.Usage.SHARD
+        : WriteStatement.Usage.QUOTA;
+    WriteStatement.Result r;
+    try {
+      r = WriteStatement.run(c, db, after, json, afterSize, current == null,
+          IndexDiff.of(current == null ? null : current.document(), after), ChangeMessage.encode(0, change), usage,
+          shard, addedDocuments, addedBytes);
+    } catch (SQLException e) {
+      if (current == null && UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw new RowAppeared(); // an index entry of the document another transaction just created
+      }
+      throw e;
+    }
+    if (!r.written()) {
+      throw new RowAppeared();
+    }
+    if (usage == WriteStatement.Usage.QUOTA) {
+      // The counts before this write, as of every write committed before it (we hold shard 0).
+      quota.check(db, new DatabaseUsage(r.documents() - addedDocuments, r.storageBytes() - addedBytes),
+          addedDocuments, addedBytes);
+    }
+    return new Committed(r.xid(), change);
   }
 
   /** The stored row and the bytes it counts for. */
@@ -107,69 +122,6 @@ final class WriteTransaction {
       s.setString(3, path.id());
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? new Stored(DocumentRows.document(path.collection(), rs, 1), rs.getLong(7)) : null;
-      }
-    }
-  }
-
-  private static boolean insert(Connection c, String db, Document d, String json, long size) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO documents (data, version, created_at, updated_at,"
-        + " deleted, stored_bytes, db, collection, id) VALUES (?::json, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-      bind(s, db, d, json, size);
-      return s.executeUpdate() == 1;
-    }
-  }
-
-  private static void update(Connection c, String db, Document d, String json, long size) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("UPDATE documents SET data = ?::json, version = ?, created_at = ?,"
-        + " updated_at = ?, deleted = ?, stored_bytes = ? WHERE db = ? AND collection = ? AND id = ?")) {
-      bind(s, db, d, json, size);
-      s.executeUpdate();
-    }
-  }
-
-  private static void bind(PreparedStatement s, String db, Document d, String json, long size) throws SQLException {
-    s.setString(1, json);
-    s.setLong(2, d.version());
-    s.setLong(3, d.createdAt());
-    s.setLong(4, d.updatedAt());
-    s.setBoolean(5, d.deleted());
-    s.setLong(6, size);
-    s.setString(7, db);
-    s.setString(8, d.collection().value());
-    s.setString(9, d.id());
-  }
-
-  /** Emits the change message; returns the transaction id it carries. */
-  private static long emit(Connection c, ChangeEvent change) throws SQLException {
-    long xid;
-    try (PreparedStatement s = c.prepareStatement("SELECT pg_current_xact_id()::text::bigint");
-         ResultSet rs = s.executeQuery()) {
-      rs.next();
-      xid = rs.getLong(1);
-    }
-    try (PreparedStatement s = c.prepareStatement("SELECT pg_logical_emit_message(true, '" + ChangeMessage.PREFIX
-        + "', ?::bytea)")) {
-      s.setBytes(1, ChangeMessage.encode(xid, change));
-      s.executeQuery().close();
-    }
-    return xid;
-  }
-
-  private static void addUsage(Connection c, String db, DatabaseQuota quota, long documents, long bytes)
-      throws SQLException {
-    if (documents == 0 && bytes == 0) {
-      return;
-    }
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO database_usage AS u (db, documents, storage_bytes)"
-        + " VALUES (?, ?, ?) ON CONFLICT (db) DO UPDATE SET documents = u.documents + EXCLUDED.documents,"
-        + " storage_bytes = u.storage_bytes + EXCLUDED.storage_bytes RETURNING documents, storage_bytes")) {
-      s.setString(1, db);
-      s.setLong(2, documents);
-      s.setLong(3, bytes);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        // The counts before this write, as of every write committed before it (we hold the row).
-        quota.check(db, new DatabaseUsage(rs.getLong(1) - documents, rs.getLong(2) - bytes), documents, bytes);
       }
     }
   }

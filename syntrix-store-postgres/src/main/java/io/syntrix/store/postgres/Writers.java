@@ -39,6 +39,9 @@ final class Writers implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Writers.class);
   private static final int MAX_CONFLICT_RETRIES = 3;
+  /** Usage shards writers without a quota spread over (1..64; shard 0 is the quota's). */
+  static final int USAGE_SHARDS = 64;
+  private final ThreadLocal<Integer> usageShard = ThreadLocal.withInitial(() -> 1);
 
   private final DataSource pool;
   private final Sequencing sequencing;
@@ -49,10 +52,18 @@ final class Writers implements AutoCloseable {
     this.pool = pool;
     this.sequencing = sequencing;
     AtomicInteger n = new AtomicInteger();
+    // Each writer thread adds usage deltas to a shard of its own; the random offset spreads the
+    // threads of different processes over different shards too.
+    int offset = java.util.concurrent.ThreadLocalRandom.current().nextInt(USAGE_SHARDS);
     this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(queueCapacity),
-        r -> Thread.ofPlatform().name("syntrix-pg-writer-" + n.incrementAndGet()).unstarted(r),
-        new ThreadPoolExecutor.AbortPolicy());
+        new ArrayBlockingQueue<>(queueCapacity), r -> {
+          int index = n.incrementAndGet();
+          int shard = 1 + (offset + index) % USAGE_SHARDS;
+          return Thread.ofPlatform().name("syntrix-pg-writer-" + index).unstarted(() -> {
+            usageShard.set(shard);
+            r.run();
+          });
+        }, new ThreadPoolExecutor.AbortPolicy());
   }
 
   CompletableFuture<ChangeEvent> submit(Write write, DatabaseQuota quota) {
@@ -98,7 +109,7 @@ final class Writers implements AutoCloseable {
       try (Connection c = pool.getConnection()) {
         c.setAutoCommit(false);
         long now = clock.accumulateAndGet(System.currentTimeMillis(), Math::max);
-        return WriteTransaction.run(c, write, quota, now);
+        return WriteTransaction.run(c, write, quota, now, usageShard.get());
       } catch (SQLException e) {
         if (attempt <= MAX_CONFLICT_RETRIES && PgErrors.isConflict(e.getSQLState())) {
           log.debug("write of '{}' met a conflict (SQLState {}); running it again", write.path(), e.getSQLState());

