@@ -44,11 +44,20 @@ public final class ChangeMessage {
   }
 
   public static Decoded decode(byte[] message) {
+    return new Decoded(xidOf(message), ChangeCodec.decode(0, Arrays.copyOfRange(message, HEADER, message.length)));
+  }
+
+  /** The writing transaction's id. */
+  public static long xidOf(byte[] message) {
     if (message.length < HEADER || message[0] != FORMAT) {
       throw new IllegalStateException("not a syntrix.change message of format " + FORMAT + " (" + message.length
           + " bytes, format " + (message.length > 0 ? message[0] : -1) + ")");
     }
-    long xid = BigEndian.getLong(message, 1);
-    return new Decoded(xid, ChangeCodec.decode(0, Arrays.copyOfRange(message, HEADER, message.length)));
+    return BigEndian.getLong(message, 1);
+  }
+
+  /** The changed document's database and path, read without decoding its images (what the sequencer files it under). */
+  public static ChangeCodec.Names namesOf(byte[] message) {
+    return ChangeCodec.namesOf(message, HEADER);
   }
 }

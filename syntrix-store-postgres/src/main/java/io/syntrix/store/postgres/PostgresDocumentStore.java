@@ -21,6 +21,7 @@ import io.syntrix.store.ReadSnapshot;
 import io.syntrix.store.StoreException;
 import io.syntrix.store.SystemStore;
 import io.syntrix.store.Write;
+import io.syntrix.store.spi.ChangeCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -83,9 +84,9 @@ public final class PostgresDocumentStore implements DocumentStore {
   }
 
   private static Sequencer.Route route(byte[] message) {
-    ChangeMessage.Decoded d = ChangeMessage.decode(message);
-    return new Sequencer.Route(d.xid(), d.change().database(), d.change().path().collection().value(),
-        d.change().path().id());
+    ChangeCodec.Names names = ChangeMessage.namesOf(message);
+    return new Sequencer.Route(ChangeMessage.xidOf(message), names.database(), names.path().collection().value(),
+        names.path().id());
   }
 
   private static long recordedLastSeq(HikariDataSource pool) {

@@ -51,6 +51,22 @@ public final class ChangeCodec {
     out.write(encoded);
   }
 
+  /** The database and path of an entry, without decoding its images. */
+  public record Names(String database, DocumentPath path) {}
+
+  /** Reads the names of the entry that starts at {@code offset} in {@code value}. */
+  public static Names namesOf(byte[] value, int offset) {
+    if (value[offset] != FORMAT) {
+      throw new IllegalStateException("unknown change format " + value[offset]);
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value, offset + 10, value.length - offset - 10))) {
+      String database = in.readUTF();
+      return new Names(database, new DocumentPath(in.readUTF()));
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
   public static long timestampOf(byte[] value) {
     return BigEndian.getLong(value, 2);
   }

@@ -116,11 +116,13 @@ public final class SequenceFollower implements AutoCloseable {
         }
         PGConnection pg = c.unwrap(PGConnection.class);
         backoff = 100;
+        catchUp(c);
         while (!closed) {
-          catchUp(c);
           PGNotification[] notes = pg.getNotifications(1_000);
-          if (notes == null || notes.length == 0) {
-            continue; // the poll: catchUp again in case a notification was missed
+          // No notification for a second: read anyway, in case one was missed. A notification of
+          // entries this process published already (its own sequencer's) needs no read.
+          if (notes == null || notes.length == 0 || announcesNew(notes)) {
+            catchUp(c);
           }
         }
       } catch (SQLException e) {
@@ -132,6 +134,20 @@ public final class SequenceFollower implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Whether a notification names a seq past {@link #lastSeq} (the sequencer's payload is its batch's last seq). */
+  private boolean announcesNew(PGNotification[] notes) {
+    for (PGNotification n : notes) {
+      try {
+        if (Long.parseLong(n.getParameter()) > lastSeq) {
+          return true;
+        }
+      } catch (NumberFormatException e) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Reads the entries after {@link #lastSeq} and publishes them. */

@@ -276,14 +276,13 @@ public final class Sequencer implements AutoCloseable {
       }
     }
     long end = txns.get(txns.size() - 1).endLsn;
-    try (PreparedStatement s = db.prepareStatement(
-        "UPDATE syntrix_sequencer SET last_seq = ?, end_lsn = ?::pg_lsn WHERE id = 1")) {
+    // The position and the notification in one statement (NOTIFY is transactional: it goes out at the commit).
+    try (PreparedStatement s = db.prepareStatement("UPDATE syntrix_sequencer SET last_seq = ?, end_lsn = ?::pg_lsn"
+        + " WHERE id = 1 RETURNING pg_notify('syntrix_seq', ?)")) {
       s.setLong(1, seq);
       s.setString(2, LogSequenceNumber.valueOf(end).asString());
-      s.executeUpdate();
-    }
-    try (Statement s = db.createStatement()) {
-      s.execute("NOTIFY syntrix_seq, '" + seq + "'");
+      s.setString(3, Long.toString(seq));
+      s.executeQuery().close();
     }
     db.commit();
     lastSeq = seq;
