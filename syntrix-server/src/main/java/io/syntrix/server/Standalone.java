@@ -58,7 +58,8 @@ final class Standalone {
     if (ServerConfig.POSTGRES.equals(settings.storeEngine())) {
       io.syntrix.model.InvalidInputException.check(settings.postgresUrl() != null,
           "the postgres store needs --postgres-url (SYNTRIX_POSTGRES_URL, storage.postgresUrl)");
-      store = new PostgresDocumentStore(PostgresStoreOptions.defaults(settings.postgresUrl()));
+      store = new PostgresDocumentStore(PostgresStoreOptions.defaults(settings.postgresUrl())
+          .withRetention(settings.retention()));
       description = settings.postgresUrl().replaceAll("password=[^&]*", "password=***");
     } else {
       store = RocksDocumentStore.open(RocksStoreOptions.defaults(dataDir)

@@ -3,6 +3,9 @@ package io.syntrix.store.postgres;
 import io.syntrix.model.Document;
 import io.syntrix.store.spi.IndexedValues;
 import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +30,9 @@ record IndexDiff(Rows goneIndex, Rows goneOverflow, Rows addedIndex, Rows addedO
   /** One row: which table, the field, and the value (index) or head (overflow) bytes. */
   private record Row(boolean overflow, String field, ByteBuffer bytes) {}
 
+  /** A document leaving the store (retention's tombstones), with the database it was in. */
+  record Removed(String database, Document document) {}
+
   /** The difference between the entries of {@code old} and {@code now} (either may be null). */
   static IndexDiff of(Document old, Document now) {
     Set<Row> before = rows(old);
@@ -36,6 +42,38 @@ record IndexDiff(Rows goneIndex, Rows goneOverflow, Rows addedIndex, Rows addedO
     Set<Row> added = new HashSet<>(after);
     added.removeAll(before);
     return new IndexDiff(select(gone, false), select(gone, true), select(added, false), select(added, true));
+  }
+
+  /**
+   * Deletes every entry of the removed documents, one batch per table whatever their number. The
+   * caller holds (or has deleted) each document's row, as for a write.
+   */
+  static void removeAll(Connection c, List<Removed> removed) throws SQLException {
+    try (PreparedStatement index = c.prepareStatement(
+             "DELETE FROM index_entries WHERE db = ? AND collection = ? AND field = ? AND value = ? AND doc_id = ?");
+         PreparedStatement overflow = c.prepareStatement(
+             "DELETE FROM overflow_entries WHERE db = ? AND collection = ? AND field = ? AND head = ? AND doc_id = ?")) {
+      int[] batched = new int[2];
+      for (Removed r : removed) {
+        Document d = r.document();
+        for (Row row : rows(d)) {
+          PreparedStatement s = row.overflow() ? overflow : index;
+          s.setString(1, r.database());
+          s.setString(2, d.collection().value());
+          s.setString(3, row.field());
+          s.setBytes(4, row.bytes().array());
+          s.setString(5, d.id());
+          s.addBatch();
+          batched[row.overflow() ? 1 : 0]++;
+        }
+      }
+      if (batched[0] > 0) {
+        index.executeBatch();
+      }
+      if (batched[1] > 0) {
+        overflow.executeBatch();
+      }
+    }
   }
 
   private static Set<Row> rows(Document d) {

@@ -26,6 +26,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,6 +46,10 @@ import java.util.concurrent.CompletableFuture;
  * time, the others stand by). A write completes once its transaction has its seq
  * (docs/design/postgres-changelog.md).
  *
+ * <p><b>Retention.</b> Every process runs {@link Retention} on {@code syntrix-retention} every
+ * {@link PostgresStoreOptions#purgeInterval()}; one process purges at a time, in bounded
+ * transactions, change-log entries and tombstones older than {@link PostgresStoreOptions#retention()}
+ * by the store's clock.
  */
 public final class PostgresDocumentStore implements DocumentStore {
   private final HikariDataSource pool;
@@ -56,10 +61,16 @@ public final class PostgresDocumentStore implements DocumentStore {
   private final SequenceFollower follower;
   private final Sequencer sequencer;
   private final PostgresChangeLog changeLog;
+  private final Retention retention;
   private volatile boolean closed;
 
   /** Opens the store with its change log: followed in this process, sequenced here when it may and no other does. */
   public PostgresDocumentStore(PostgresStoreOptions options) {
+    this(options, Clock.systemUTC());
+  }
+
+  /** Opens the store with a clock for retention decisions (tests move time forward). */
+  public PostgresDocumentStore(PostgresStoreOptions options, Clock clock) {
     this.pool = connect(options);
     try {
       SchemaMigrator.fromClasspath().migrate(pool);
@@ -81,6 +92,8 @@ public final class PostgresDocumentStore implements DocumentStore {
     this.indexes = new IndexScans(pool, options.scanPageSize());
     this.system = new PostgresSystemStore(pool);
     this.writers = new Writers(pool, follower::seqOf, options.writerThreads(), options.writeQueueCapacity());
+    this.retention = new Retention(pool, clock, options.retention(), options.purgeInterval());
+    retention.start();
   }
 
   private static Sequencer.Route route(byte[] message) {
@@ -97,6 +110,19 @@ public final class PostgresDocumentStore implements DocumentStore {
     } catch (SQLException e) {
       throw PgErrors.translate("reading the change log's position", e);
     }
+  }
+
+  /**
+   * Purges, now, change-log entries and tombstones older than the retention period by the store's
+   * clock, in bounded transactions; stops early if another process is purging.
+   */
+  public PurgeResult purgeExpired() {
+    return retention.purgeExpired();
+  }
+
+  /** For tests that run single retention steps. */
+  Retention retention() {
+    return retention;
   }
 
   /** True while this process is the one sequencing the change log. */
@@ -281,6 +307,7 @@ public final class PostgresDocumentStore implements DocumentStore {
       return;
     }
     closed = true;
+    retention.close();
     writers.close();
     if (sequencer != null) {
       sequencer.close();

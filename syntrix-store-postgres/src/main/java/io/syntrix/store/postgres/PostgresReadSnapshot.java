@@ -83,8 +83,11 @@ final class PostgresReadSnapshot implements ReadSnapshot {
         wal = r.getLong(4);
       }
       long visibleMax;
+      // A log that retention emptied still has its seqs: everything below first_seq was visible
+      // to the purge, whose commit this snapshot sees.
       try (Statement s = c.createStatement();
-           ResultSet r = s.executeQuery("SELECT coalesce(max(seq), 0) FROM syntrix_changes")) {
+           ResultSet r = s.executeQuery("SELECT greatest(coalesce(max(seq), 0),"
+               + " (SELECT first_seq - 1 FROM syntrix_sequencer WHERE id = 1)) FROM syntrix_changes")) {
         r.next();
         visibleMax = r.getLong(1);
       }

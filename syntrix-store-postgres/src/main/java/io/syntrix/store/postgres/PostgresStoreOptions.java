@@ -19,10 +19,13 @@ import java.util.Objects;
  *                           hold up to this many 1 MiB documents)
  * @param sequencer          whether this process may take the sequencer role (default true); with
  *                           several, one sequences and the others stand by
+ * @param retention          how long tombstones and change-log entries are kept (default 30 days)
+ * @param purgeInterval      how often this process runs retention (default 1 hour); with several
+ *                           processes, one purges at a time and the others skip their run
  */
 public record PostgresStoreOptions(String jdbcUrl, int poolSize, int writerThreads, int writeQueueCapacity,
                                    Duration statementTimeout, Duration connectionTimeout, int scanPageSize,
-                                   boolean sequencer) {
+                                   boolean sequencer, Duration retention, Duration purgeInterval) {
   public PostgresStoreOptions {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -37,29 +40,44 @@ public record PostgresStoreOptions(String jdbcUrl, int poolSize, int writerThrea
     if (statementTimeout.isNegative() || connectionTimeout.isNegative() || connectionTimeout.isZero()) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
+    if (retention.isNegative() || purgeInterval.isNegative() || purgeInterval.isZero()) {
+      throw new IllegalArgumentException("retention and purge interval must be positive, got " + retention + " and "
+          + purgeInterval);
+    }
   }
 
   public static PostgresStoreOptions defaults(String jdbcUrl) {
-    return new PostgresStoreOptions(jdbcUrl, 8, 4, 4_096, Duration.ofSeconds(30), Duration.ofSeconds(5), 128, true);
+    return new PostgresStoreOptions(jdbcUrl, 8, 4, 4_096, Duration.ofSeconds(30), Duration.ofSeconds(5), 128, true,
+        Duration.ofDays(30), Duration.ofHours(1));
   }
 
   public PostgresStoreOptions withPool(int poolSize, int writerThreads) {
     return new PostgresStoreOptions(jdbcUrl, poolSize, writerThreads, writeQueueCapacity, statementTimeout,
-        connectionTimeout, scanPageSize, sequencer);
+        connectionTimeout, scanPageSize, sequencer, retention, purgeInterval);
   }
 
   public PostgresStoreOptions withWriteQueueCapacity(int writeQueueCapacity) {
     return new PostgresStoreOptions(jdbcUrl, poolSize, writerThreads, writeQueueCapacity, statementTimeout,
-        connectionTimeout, scanPageSize, sequencer);
+        connectionTimeout, scanPageSize, sequencer, retention, purgeInterval);
   }
 
   public PostgresStoreOptions withScanPageSize(int scanPageSize) {
     return new PostgresStoreOptions(jdbcUrl, poolSize, writerThreads, writeQueueCapacity, statementTimeout,
-        connectionTimeout, scanPageSize, sequencer);
+        connectionTimeout, scanPageSize, sequencer, retention, purgeInterval);
   }
 
   public PostgresStoreOptions withSequencer(boolean sequencer) {
     return new PostgresStoreOptions(jdbcUrl, poolSize, writerThreads, writeQueueCapacity, statementTimeout,
-        connectionTimeout, scanPageSize, sequencer);
+        connectionTimeout, scanPageSize, sequencer, retention, purgeInterval);
+  }
+
+  public PostgresStoreOptions withRetention(Duration retention) {
+    return new PostgresStoreOptions(jdbcUrl, poolSize, writerThreads, writeQueueCapacity, statementTimeout,
+        connectionTimeout, scanPageSize, sequencer, retention, purgeInterval);
+  }
+
+  public PostgresStoreOptions withPurgeInterval(Duration purgeInterval) {
+    return new PostgresStoreOptions(jdbcUrl, poolSize, writerThreads, writeQueueCapacity, statementTimeout,
+        connectionTimeout, scanPageSize, sequencer, retention, purgeInterval);
   }
 }

@@ -1,5 +1,6 @@
 package io.syntrix.store.postgres;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +27,12 @@ final class PostgresTestStores implements AutoCloseable {
   }
 
   PostgresDocumentStore open(PostgresStoreOptions options) {
-    PostgresDocumentStore store = new PostgresDocumentStore(options);
+    return open(options, Clock.systemUTC());
+  }
+
+  /** A store deciding retention by {@code clock}. */
+  PostgresDocumentStore open(PostgresStoreOptions options, Clock clock) {
+    PostgresDocumentStore store = new PostgresDocumentStore(options, clock);
     open.add(store);
     return store;
   }

@@ -55,7 +55,7 @@ class SchemaMigratorTest {
   void anUnreachableServerFailsAtStartSayingWhere() {
     String url = "jdbc:postgresql://127.0.0.1:1/nowhere?user=x&password=secret";
     PostgresStoreOptions options = new PostgresStoreOptions(url, 2, 1, 10, java.time.Duration.ofSeconds(1),
-        java.time.Duration.ofMillis(500), 10, true);
+        java.time.Duration.ofMillis(500), 10, true, java.time.Duration.ofDays(30), java.time.Duration.ofHours(1));
     assertThatThrownBy(() -> new PostgresDocumentStore(options))
         .isInstanceOf(StoreException.class).hasMessageContaining("127.0.0.1:1/nowhere")
         .hasMessageNotContaining("secret");
