@@ -47,7 +47,7 @@ public record PostgresStoreOptions(String jdbcUrl, int poolSize, int writerThrea
   }
 
   public static PostgresStoreOptions defaults(String jdbcUrl) {
-    return new PostgresStoreOptions(jdbcUrl, 8, 4, 4_096, Duration.ofSeconds(30), Duration.ofSeconds(5), 128, true,
+    return new PostgresStoreOptions(jdbcUrl, 20, 16, 4_096, Duration.ofSeconds(30), Duration.ofSeconds(5), 128, true,
         Duration.ofDays(30), Duration.ofHours(1));
   }
 

@@ -15,7 +15,8 @@ import java.sql.SQLException;
  * quota check needs.
  *
  * <p>Six texts in all (insert or update × no usage change, a usage shard, the quota's shard 0),
- * each prepared once per connection by pgjdbc's statement cache.
+ * each prepared once per connection by pgjdbc's statement cache, and a seventh for a create that
+ * needs no lock ({@link #createIfAbsent}).
  */
 final class WriteStatement {
   /** How the write's usage delta is recorded. */
@@ -32,6 +33,7 @@ final class WriteStatement {
   record Result(boolean written, long xid, long documents, long storageBytes) {}
 
   private static final String[] TEXTS = new String[6];
+  private static final String CREATE_IF_ABSENT = createIfAbsentText();
 
   static {
     for (boolean insert : new boolean[] {true, false}) {
@@ -88,6 +90,70 @@ final class WriteStatement {
   }
 
   /**
+   * A create as a statement complete in itself (run in autocommit: one round trip, one commit):
+   * the row is inserted unless one exists, and everything else happens only if it was, so when a
+   * row (a document or a tombstone) is there, the statement changes nothing and the caller takes
+   * the locking path. Usage goes to a shard; only a database without a quota may use this.
+   */
+  private static String createIfAbsentText() {
+    String inserted = " WHERE EXISTS (SELECT 1 FROM doc)";
+    return "WITH doc AS (INSERT INTO documents (data, version, created_at, updated_at, deleted, stored_bytes, db,"
+        + " collection, id) VALUES (?::json, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1)"
+        + ", added_index AS (INSERT INTO index_entries (db, collection, field, value, doc_id)"
+        + " SELECT ?, ?, a.field, a.value, ? FROM unnest(?::text[], ?::bytea[]) AS a(field, value)" + inserted + ")"
+        + ", added_overflow AS (INSERT INTO overflow_entries (db, collection, field, head, doc_id)"
+        + " SELECT ?, ?, a.field, a.head, ? FROM unnest(?::text[], ?::bytea[]) AS a(field, head)" + inserted + ")"
+        + ", usage AS (INSERT INTO database_usage AS u (db, shard, documents, storage_bytes) SELECT ?, ?, ?, ?" + inserted
+        + " ON CONFLICT (db, shard) DO UPDATE SET documents = u.documents + EXCLUDED.documents,"
+        + " storage_bytes = u.storage_bytes + EXCLUDED.storage_bytes)"
+        + " SELECT (SELECT count(*) FROM doc), x.xid, CASE WHEN EXISTS (SELECT 1 FROM doc) THEN"
+        + " pg_logical_emit_message(true, '" + ChangeMessage.PREFIX + "', overlay(?::bytea placing int8send(x.xid)"
+        + " from 2 for 8)) END FROM (SELECT pg_current_xact_id()::text::bigint AS xid) x";
+  }
+
+  /**
+   * Runs {@link #createIfAbsentText} for the new document {@code after}; {@link Result#written}
+   * tells whether it was created (and committed, when {@code c} is in autocommit).
+   */
+  static Result createIfAbsent(Connection c, String db, Document after, String json, long storedBytes,
+                               IndexDiff diff, byte[] message, int shard) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(CREATE_IF_ABSENT)) {
+      String collection = after.collection().value();
+      int i = bindDocument(s, db, after, json, storedBytes);
+      for (IndexDiff.Rows added : new IndexDiff.Rows[] {diff.addedIndex(), diff.addedOverflow()}) {
+        s.setString(i++, db);
+        s.setString(i++, collection);
+        s.setString(i++, after.id());
+        i = bindRows(c, s, i, added);
+      }
+      s.setString(i++, db);
+      s.setShort(i++, (short) shard);
+      s.setLong(i++, 1);
+      s.setLong(i++, storedBytes);
+      s.setBytes(i, message);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return new Result(rs.getLong(1) == 1, rs.getLong(2), 0, 0);
+      }
+    }
+  }
+
+  private static int bindDocument(PreparedStatement s, String db, Document after, String json, long storedBytes)
+      throws SQLException {
+    int i = 1;
+    s.setString(i++, json);
+    s.setLong(i++, after.version());
+    s.setLong(i++, after.createdAt());
+    s.setLong(i++, after.updatedAt());
+    s.setBoolean(i++, after.deleted());
+    s.setLong(i++, storedBytes);
+    s.setString(i++, db);
+    s.setString(i++, after.collection().value());
+    s.setString(i++, after.id());
+    return i;
+  }
+
+  /**
    * Runs the statement for {@code after} (inserted when {@code insert}, else updated) with its
    * index difference, change message ({@link ChangeMessage} bytes, xid still zero) and usage delta
    * added to {@code shard} ({@link Usage#SHARD}) or shard 0 ({@link Usage#QUOTA}).
@@ -98,16 +164,7 @@ final class WriteStatement {
     try (PreparedStatement s = c.prepareStatement(TEXTS[index(insert, usage)])) {
       String collection = after.collection().value();
       String id = after.id();
-      int i = 1;
-      s.setString(i++, json);
-      s.setLong(i++, after.version());
-      s.setLong(i++, after.createdAt());
-      s.setLong(i++, after.updatedAt());
-      s.setBoolean(i++, after.deleted());
-      s.setLong(i++, storedBytes);
-      s.setString(i++, db);
-      s.setString(i++, collection);
-      s.setString(i++, id);
+      int i = bindDocument(s, db, after, json, storedBytes);
       for (IndexDiff.Rows gone : new IndexDiff.Rows[] {diff.goneIndex(), diff.goneOverflow()}) {
         i = bindRows(c, s, i, gone);
         s.setString(i++, db);

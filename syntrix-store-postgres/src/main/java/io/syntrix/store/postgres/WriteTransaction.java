@@ -16,7 +16,8 @@ import java.sql.SQLException;
 
 /**
  * One write as one PostgreSQL transaction (READ COMMITTED), run by a writer thread on a connection
- * it borrowed, in three round trips:
+ * it borrowed, in three round trips (a create of a document that does not exist, in a database
+ * without a quota, in one: {@link #createIfAbsent}):
  * <ol>
  *   <li>lock the document's row ({@code SELECT ... FOR UPDATE}); a concurrent writer of the same
  *       document, in this process or another, waits here until the first commits, then reads
@@ -53,10 +54,17 @@ final class WriteTransaction {
   private WriteTransaction() {}
 
   /**
-   * Runs {@code write} on {@code c} (autocommit off); returns it committed, or throws and rolls
-   * back. {@code shard} is the calling writer thread's usage shard (1..64).
+   * Runs {@code write} on {@code c}; returns it committed, or throws having written nothing (the
+   * pool resets autocommit when {@code c} goes back). {@code shard} is the calling writer thread's usage shard (1..64).
    */
   static Committed run(Connection c, Write write, DatabaseQuota quota, long now, int shard) throws SQLException {
+    if (write instanceof Write.Create && quota.maxDocuments() == 0 && quota.maxStorageBytes() == 0) {
+      Committed created = createIfAbsent(c, write, now, shard);
+      if (created != null) {
+        return created;
+      }
+    }
+    c.setAutoCommit(false);
     for (int attempt = 1; ; attempt++) {
       try {
         Committed done = attempt(c, write, quota, now, shard);
@@ -72,6 +80,23 @@ final class WriteTransaction {
         throw e;
       }
     }
+  }
+
+  /**
+   * The common create, of a document that does not exist, without a lock: one statement in
+   * autocommit that writes everything only if it inserted the row. Null when a row (a document or
+   * a tombstone) is there: then nothing was written and the locking path decides.
+   */
+  private static Committed createIfAbsent(Connection c, Write write, long now, int shard) throws SQLException {
+    WriteApplier.Applied applied = WriteApplier.apply(write, null, now);
+    Document after = applied.after();
+    String json = Json.toString(after.data());
+    ChangeEvent change = new ChangeEvent(0, write.database(), write.path(), applied.op(), null, after, now);
+    c.setAutoCommit(true);
+    WriteStatement.Result r = WriteStatement.createIfAbsent(c, write.database(), after, json,
+        storedSize(write.database(), write.path(), json), IndexDiff.of(null, after), ChangeMessage.encode(0, change),
+        shard);
+    return r.written() ? new Committed(r.xid(), change) : null;
   }
 
   private static Committed attempt(Connection c, Write write, DatabaseQuota quota, long now, int shard)

@@ -171,7 +171,7 @@ public final class Sequencer implements AutoCloseable {
   /** Holding the lock: streams the slot and sequences until closed or the connection fails. */
   private void sequence(Connection db) throws SQLException {
     ensureSlot(db, slot, options.publication());
-    db.setAutoCommit(false);
+    db.setAutoCommit(true); // each batch is one statement
     long[] state = readState(db);
     lastSeq = state[0];
     long recordedEnd = state[1];
@@ -248,43 +248,62 @@ public final class Sequencer implements AutoCloseable {
     }
   }
 
-  /** One PostgreSQL transaction: the entries and the position; then the slot is confirmed. */
+  /**
+   * One statement, so one transaction and one round trip: the entries and the position (and the
+   * notification, sent at its commit); then the slot is confirmed.
+   */
   private long commit(Connection db, PGReplicationStream stream, List<Txn> txns) throws SQLException {
     List<Entry> entries = new ArrayList<>();
+    List<Route> routed = new ArrayList<>();
     long seq = lastSeq;
-    try (PreparedStatement insert = db.prepareStatement("INSERT INTO syntrix_changes"
-        + " (seq, xid, commit_lsn, committed_at, db, collection, doc_id, payload)"
-        + " VALUES (?, ?, ?::pg_lsn, ?, ?, ?, ?, ?)")) {
-      for (Txn t : txns) {
-        String lsn = LogSequenceNumber.valueOf(t.commitLsn).asString();
-        for (byte[] payload : t.payloads) {
-          Route route = routes.apply(payload);
-          insert.setLong(1, ++seq);
-          insert.setLong(2, route.xid());
-          insert.setString(3, lsn);
-          insert.setLong(4, t.committedAt);
-          insert.setString(5, route.database());
-          insert.setString(6, route.collection());
-          insert.setString(7, route.documentId());
-          insert.setBytes(8, payload);
-          insert.addBatch();
-          entries.add(new Entry(seq, route.xid(), t.commitLsn, t.committedAt, payload));
-        }
+    for (Txn t : txns) {
+      for (byte[] payload : t.payloads) {
+        Route route = routes.apply(payload);
+        entries.add(new Entry(++seq, route.xid(), t.commitLsn, t.committedAt, payload));
+        routed.add(route);
       }
-      if (!entries.isEmpty()) {
-        insert.executeBatch();
-      }
+    }
+    int n = entries.size();
+    Long[] seqs = new Long[n];
+    Long[] xids = new Long[n];
+    String[] lsns = new String[n];
+    Long[] times = new Long[n];
+    String[] dbs = new String[n];
+    String[] collections = new String[n];
+    String[] ids = new String[n];
+    byte[][] payloads = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      Entry e = entries.get(i);
+      Route r = routed.get(i);
+      seqs[i] = e.seq();
+      xids[i] = e.xid();
+      lsns[i] = LogSequenceNumber.valueOf(e.commitLsn()).asString();
+      times[i] = e.committedAt();
+      dbs[i] = r.database();
+      collections[i] = r.collection();
+      ids[i] = r.documentId();
+      payloads[i] = e.payload();
     }
     long end = txns.get(txns.size() - 1).endLsn;
-    // The position and the notification in one statement (NOTIFY is transactional: it goes out at the commit).
-    try (PreparedStatement s = db.prepareStatement("UPDATE syntrix_sequencer SET last_seq = ?, end_lsn = ?::pg_lsn"
-        + " WHERE id = 1 RETURNING pg_notify('syntrix_seq', ?)")) {
-      s.setLong(1, seq);
-      s.setString(2, LogSequenceNumber.valueOf(end).asString());
-      s.setString(3, Long.toString(seq));
+    try (PreparedStatement s = db.prepareStatement("WITH entries AS (INSERT INTO syntrix_changes"
+        + " (seq, xid, commit_lsn, committed_at, db, collection, doc_id, payload)"
+        + " SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::pg_lsn[], ?::bigint[], ?::text[], ?::text[], ?::text[],"
+        + " ?::bytea[]))"
+        + " UPDATE syntrix_sequencer SET last_seq = ?, end_lsn = ?::pg_lsn WHERE id = 1"
+        + " RETURNING pg_notify('syntrix_seq', ?)")) {
+      s.setArray(1, db.createArrayOf("bigint", seqs));
+      s.setArray(2, db.createArrayOf("bigint", xids));
+      s.setArray(3, db.createArrayOf("text", lsns));
+      s.setArray(4, db.createArrayOf("bigint", times));
+      s.setArray(5, db.createArrayOf("text", dbs));
+      s.setArray(6, db.createArrayOf("text", collections));
+      s.setArray(7, db.createArrayOf("text", ids));
+      s.setArray(8, db.createArrayOf("bytea", payloads));
+      s.setLong(9, seq);
+      s.setString(10, LogSequenceNumber.valueOf(end).asString());
+      s.setString(11, Long.toString(seq));
       s.executeQuery().close();
     }
-    db.commit();
     lastSeq = seq;
     lastCommittedAt = txns.get(txns.size() - 1).committedAt;
     oldestWaiting = 0;
@@ -300,9 +319,7 @@ public final class Sequencer implements AutoCloseable {
       if (!r.next()) {
         throw new SQLException("syntrix_sequencer has no row: the schema was not migrated");
       }
-      long[] state = {r.getLong(1), r.getLong(2)};
-      db.commit();
-      return state;
+      return new long[] {r.getLong(1), r.getLong(2)};
     }
   }
 
