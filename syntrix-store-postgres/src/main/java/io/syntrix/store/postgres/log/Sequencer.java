@@ -125,12 +125,14 @@ public final class Sequencer implements AutoCloseable {
         sequence(lock);
         backoff = 100;
       } catch (SQLException e) {
+        active = false; // not while waiting to retry: another process may take the role meanwhile
         if (!closed) {
           log.warn("sequencer lost PostgreSQL ({}: {}); retrying in {} ms", e.getSQLState(), e.getMessage(), backoff);
           sleep(backoff);
           backoff = Math.min(backoff * 2, 5_000);
         }
       } catch (RuntimeException e) {
+        active = false;
         if (!closed) {
           log.error("sequencer failed; retrying in {} ms", backoff, e);
           sleep(backoff);
