@@ -237,8 +237,8 @@ final class PostgresCrashAudit {
     });
     sums.forEach((db, sum) -> recount.put(db, db + " " + sum[0] + " " + sum[1]));
     Map<String, String> usage = new TreeMap<>();
-    for (String row : rows("SELECT db, documents, storage_bytes FROM database_usage WHERE documents > 0"
-        + " OR storage_bytes > 0")) {
+    for (String row : rows("SELECT db, sum(documents), sum(storage_bytes) FROM database_usage GROUP BY db"
+        + " HAVING sum(documents) > 0 OR sum(storage_bytes) > 0")) { // the sum of the database's shards
       usage.put(row.split(" ")[0], row);
     }
     assertThat(usage).as("database_usage (db, documents, bytes) vs a recount of the live documents").isEqualTo(recount);
