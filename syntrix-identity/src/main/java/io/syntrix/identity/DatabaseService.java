@@ -45,6 +45,20 @@ public final class DatabaseService {
   private final Clock clock;
   private final int maxPerUser;
   private final SecureRandom random = new SecureRandom();
+  /**
+   * What {@link #resolveForData} found per URL identifier, for {@link #RESOLVED_TTL_NANOS}: every
+   * data request resolves its database on the event loop, and on PostgreSQL each lookup is two
+   * round trips. This process's own changes clear it at once; a change made by another process
+   * sharing the store is seen within the TTL. Bounded: cleared when it grows past
+   * {@link #RESOLVED_MAX} identifiers (a client trying random names).
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Resolved> resolved =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long RESOLVED_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+  private static final int RESOLVED_MAX = 10_000;
+
+  /** A lookup's answer (null: no such database) and when it was made. */
+  private record Resolved(LogicalDatabase db, long atNanos) {}
 
   public DatabaseService(DocumentStore documents, RulesService rules, Clock clock, int maxPerUser) {
     this.system = documents.system();
@@ -80,6 +94,7 @@ public final class DatabaseService {
         LogicalDatabase.ACTIVE, caller.isAdmin() && spec.maxDocuments() != null ? spec.maxDocuments() : 0,
         caller.isAdmin() && spec.maxStorageBytes() != null ? spec.maxStorageBytes() : 0);
     system.compareAndPut(DATABASES, id, 0, db.toValue());
+    changed();
     return db;
   }
 
@@ -129,7 +144,7 @@ public final class DatabaseService {
    * exist (404 DATABASE_NOT_FOUND), not be suspended (403) and not be being deleted (410).
    */
   public LogicalDatabase resolveForData(String identifier) {
-    LogicalDatabase db = find(identifier).orElseThrow(() ->
+    LogicalDatabase db = findRecent(identifier).orElseThrow(() ->
         new SyntrixException(ErrorCode.DATABASE_NOT_FOUND, "Database '" + identifier + "' does not exist"));
     return switch (db.status()) {
       case LogicalDatabase.SUSPENDED -> throw new SyntrixException(ErrorCode.DATABASE_SUSPENDED,
@@ -138,6 +153,28 @@ public final class DatabaseService {
           "Database '" + identifier + "' is being deleted");
       default -> db;
     };
+  }
+
+  /** {@link #find}, answered from what was found within the last second. */
+  private Optional<LogicalDatabase> findRecent(String identifier) {
+    if (identifier == null) {
+      return Optional.empty();
+    }
+    long now = System.nanoTime();
+    Resolved r = resolved.get(identifier);
+    if (r == null || now - r.atNanos() > RESOLVED_TTL_NANOS) {
+      if (resolved.size() >= RESOLVED_MAX) {
+        resolved.clear();
+      }
+      r = new Resolved(find(identifier).orElse(null), now);
+      resolved.put(identifier, r);
+    }
+    return Optional.ofNullable(r.db());
+  }
+
+  /** Forgets every recent lookup: called after this process changed a database or a slug. */
+  private void changed() {
+    resolved.clear();
   }
 
   /** A database the caller may manage: its owner or an admin (403 otherwise, 404 if none). */
@@ -226,6 +263,7 @@ public final class DatabaseService {
         || system.compareAndPut(DATABASES, before.id(), current.version(), after.toValue()) < 0) {
       throw new SyntrixException(ErrorCode.CONFLICT, "the database changed concurrently; try again");
     }
+    changed();
     return after;
   }
 
@@ -239,6 +277,7 @@ public final class DatabaseService {
       if (db.slug() != null) {
         system.get(SLUGS, db.slug()).ifPresent(v -> system.compareAndDelete(SLUGS, db.slug(), v.version()));
       }
+      changed();
       log.info("purged database {} ({}): {} documents", db.id(), db.slug(), docs);
       purged++;
     }

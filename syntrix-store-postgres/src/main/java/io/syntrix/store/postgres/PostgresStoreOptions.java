@@ -7,9 +7,9 @@ import java.util.Objects;
  * Settings of the PostgreSQL engine.
  *
  * @param jdbcUrl            {@code jdbc:postgresql://host:port/database?user=...&password=...}
- * @param poolSize           connections kept by the pool, for reads and writes (default 8)
+ * @param poolSize           connections kept by the pool, for reads and writes (default 20)
  * @param writerThreads      threads running write transactions, each borrowing one connection per
- *                           write (default 4; below {@code poolSize} so reads always find one)
+ *                           write (default 16; below {@code poolSize} so reads always find one)
  * @param writeQueueCapacity writes waiting for a writer thread at most (default 4,096); past it
  *                           {@link PostgresDocumentStore#writeAsync} refuses at once with
  *                           {@link io.syntrix.store.StoreException.Busy}

@@ -43,14 +43,6 @@ final class Writers implements AutoCloseable {
   static final int USAGE_SHARDS = 64;
   private final ThreadLocal<Integer> usageShard = ThreadLocal.withInitial(() -> 1);
 
-  static final Probe PROBE = new Probe();
-  static final class Probe {
-    final long[] c = new long[2000], q = new long[2000]; int nc, nq;
-    synchronized void commit(long n) { if (nc < 2000) c[nc++] = n / 1000; }
-    synchronized void seq(long n) { if (nq < 2000) q[nq++] = n / 1000; if (nq == 2000) {
-      java.util.Arrays.sort(c, 0, nc); java.util.Arrays.sort(q);
-      System.err.printf("PROBE commit p50 %d p99 %d us; seq p50 %d p99 %d us%n", c[nc / 2], c[nc * 99 / 100], q[1000], q[1980]); nc = 0; nq = 0; } }
-  }
   private final DataSource pool;
   private final Sequencing sequencing;
   private final ThreadPoolExecutor executor;
@@ -87,10 +79,8 @@ final class Writers implements AutoCloseable {
 
   private void run(Write write, DatabaseQuota quota, CompletableFuture<ChangeEvent> result) {
     WriteTransaction.Committed committed;
-    long t0 = System.nanoTime();
     try {
       committed = commit(write, quota);
-      PROBE.commit(System.nanoTime() - t0);
     } catch (SyntrixException e) {
       result.completeExceptionally(e);
       return;
@@ -109,7 +99,6 @@ final class Writers implements AutoCloseable {
             + committed.xid() + ") but was not sequenced within " + SEQ_WAIT.toSeconds() + " s; it will appear in the"
             + " change log once the sequencer runs (" + failure + ")", failure));
       } else {
-        PROBE.seq(System.nanoTime() - t0);
         result.complete(new ChangeEvent(seq, c.database(), c.path(), c.op(), c.before(), c.after(), c.timestamp()));
       }
     });
