@@ -50,11 +50,52 @@ public final class WriteThroughput implements Callable<Integer> {
   @Option(names = "--syntrix", description = "The bin/syntrix launcher (default: the checkout's).")
   Path syntrix;
 
-  private record Result(String variant, int creates, double seconds, Histogram latency) {
+  private record Result(String variant, int creates, double seconds, Histogram latency, Cpu cpu) {
     String line() {
-      return String.format("  %-28s %7d creates in %6.2f s = %8.0f/s   ack p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms",
+      return String.format("  %-28s %7d creates in %6.2f s = %8.0f/s   ack p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms%n"
+              + "  %-28s CPU per create: server %4.0f µs, PostgreSQL %4.0f µs, this client %4.0f µs, machine %4.0f µs",
           variant, creates, seconds, creates / seconds, latency.getValueAtPercentile(50) / 1e3,
-          latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3);
+          latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3, "", cpu.server() / creates,
+          cpu.postgres() / creates, cpu.client() / creates, cpu.machine() / creates);
+    }
+  }
+
+  /**
+   * CPU microseconds spent during the measured creates: by the server process (-1 pid: none), by
+   * every process named postgres, by this JVM, and by the whole machine (anything else running
+   * shows as the difference).
+   */
+  private record Cpu(double server, double postgres, double client, double machine) {
+    static Cpu now(long serverPid) {
+      long pg = 0;
+      try (java.util.stream.Stream<Path> procs = java.nio.file.Files.list(Path.of("/proc"))) {
+        for (Path p : procs.toList()) {
+          String name = p.getFileName().toString();
+          if (name.chars().allMatch(Character::isDigit) && isPostgres(p)) {
+            pg += Math.max(0, LocalServer.cpuTicks(Long.parseLong(name)));
+          }
+        }
+      } catch (java.io.IOException e) {
+        pg = 0;
+      }
+      double tick = 1e6 / LocalServer.TICKS_PER_SECOND;
+      double client = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean()).getProcessCpuTime() / 1e3;
+      return new Cpu(serverPid > 0 ? LocalServer.cpuTicks(serverPid) * tick : 0, pg * tick, client,
+          LocalServer.machineBusyTicks() * tick);
+    }
+
+    private static boolean isPostgres(Path proc) {
+      try {
+        return java.nio.file.Files.readString(proc.resolve("comm")).trim().equals("postgres");
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }
+
+    Cpu minus(Cpu before) {
+      return new Cpu(server - before.server, postgres - before.postgres, client - before.client,
+          machine - before.machine);
     }
   }
 
@@ -105,7 +146,7 @@ public final class WriteThroughput implements Callable<Integer> {
       connections.add(c);
     }
     try {
-      return measure("raw pgjdbc (baseline)", (w, i) -> {
+      return measure("raw pgjdbc (baseline)", -1, (w, i) -> {
         Connection c = connections.get(w);
         String id = "w" + w + "-" + i;
         long now = System.currentTimeMillis();
@@ -150,7 +191,7 @@ public final class WriteThroughput implements Callable<Integer> {
         throw new IllegalStateException("signup failed: " + signup.status() + " " + signup.body());
       }
       String token = m.group(1);
-      return measure(variant, (w, i) -> {
+      return measure(variant, server.pid(), (w, i) -> {
         HttpResponseHead r = post(http, "/api/v1/databases/default/documents/bench", token,
             "{\"id\":\"w" + w + "-" + i + "\",\"n\":" + i + ",\"text\":\"hello " + i + "\"}");
         if (r.status() != 201) {
@@ -176,14 +217,15 @@ public final class WriteThroughput implements Callable<Integer> {
   }
 
   /** Warm-up, then the measured creates, shared out to the writers as they go. */
-  private Result measure(String variant, Create create) throws Exception {
+  private Result measure(String variant, long serverPid, Create create) throws Exception {
     System.err.println("syntrix-bench writes: " + variant + "...");
     run(create, warmup, 0, null);
     Histogram latency = new Histogram(60_000_000L, 3);
+    Cpu before = Cpu.now(serverPid);
     long started = System.nanoTime();
     run(create, creates, 1_000_000, latency);
     double seconds = (System.nanoTime() - started) / 1e9;
-    return new Result(variant, creates, seconds, latency);
+    return new Result(variant, creates, seconds, latency, Cpu.now(serverPid).minus(before));
   }
 
   private void run(Create create, int total, int idBase, Histogram latency) throws Exception {
