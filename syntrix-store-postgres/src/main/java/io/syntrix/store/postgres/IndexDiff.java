@@ -68,7 +68,7 @@ final class IndexDiff {
         if (r.overflow() == overflow) {
           s.setString(1, database);
           s.setString(2, collection);
-          s.setString(3, r.field());
+          s.setString(3, PgText.escape(r.field()));
           s.setBytes(4, r.bytes().array());
           s.setString(5, id);
           s.addBatch();
