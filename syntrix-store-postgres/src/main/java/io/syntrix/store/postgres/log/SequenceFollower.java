@@ -48,6 +48,8 @@ public final class SequenceFollower implements AutoCloseable {
   private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
   private volatile long lastSeq;
   private volatile boolean closed;
+  /** The thread's connection while it has one: {@link #close} aborts it to end a wait for notifications at once. */
+  private volatile Connection connection;
 
   public SequenceFollower(String jdbcUrl, long startSeq) {
     this.url = jdbcUrl;
@@ -104,6 +106,7 @@ public final class SequenceFollower implements AutoCloseable {
     long backoff = 100;
     while (!closed) {
       try (Connection c = DriverManager.getConnection(url)) {
+        connection = c;
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN syntrix_seq");
         }
@@ -201,6 +204,14 @@ public final class SequenceFollower implements AutoCloseable {
       waiting.clear();
     } finally {
       lock.unlock();
+    }
+    Connection c = connection;
+    if (c != null) {
+      try {
+        c.abort(Runnable::run); // the thread is in getNotifications for up to a second otherwise
+      } catch (SQLException e) {
+        log.debug("aborting the follower's connection failed", e);
+      }
     }
     try {
       thread.join(5_000);
