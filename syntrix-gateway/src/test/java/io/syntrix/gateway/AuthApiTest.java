@@ -9,7 +9,6 @@ import io.syntrix.model.ArrayValue;
 import io.syntrix.model.IntegerValue;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.StringValue;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -148,7 +147,7 @@ class AuthApiTest {
   void expiredAccessTokensAre401() throws InterruptedException {
     server.close();
     Path other = dir.resolve("short");
-    server = new TestServer(RocksStoreOptions.defaults(other), IdentityServices.Options.defaults(other)
+    server = new TestServer(other, IdentityServices.Options.defaults(other)
         .withAdminPassword(TestServer.ADMIN_PASSWORD).withHasher(new PasswordHasher(1024, 1, 1))
         .withAccessTtl(Duration.ofSeconds(1)), Clock.systemUTC(),
         GatewayOptions.defaults().withRateLimit(GatewayOptions.RateLimit.off()));

@@ -9,11 +9,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +37,7 @@ class DatabaseQuotaApiTest {
 
   @AfterEach
   void stop() {
-    assertThat(server.store.checkIntegrity().problems()).as("the counters equal a recount of the documents").isEmpty();
+    assertThat(server.integrityProblems()).as("the counters equal a recount of the documents").isEmpty();
     server.close();
   }
 
@@ -124,8 +122,7 @@ class DatabaseQuotaApiTest {
     server.post(docs("quota-db", "c"), "{\"id\":\"a\",\"v\":\"" + "x".repeat(500) + "\"}");
     server.post(docs("quota-db", "c"), "{\"id\":\"b\"}");
     long bytes = usage("storage_bytes");
-    server.close();
-    server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC());
+    server = server.restart();
     assertThat(usage("documents")).isEqualTo(2);
     assertThat(usage("storage_bytes")).isEqualTo(bytes);
     assertThat(server.post(docs("quota-db", "c"), "{\"id\":\"c\"}").errorCode()).isEqualTo("QUOTA_EXCEEDED");

@@ -9,7 +9,6 @@ import io.syntrix.model.ArrayValue;
 import io.syntrix.model.IntegerValue;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.StringValue;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.awaitility.Awaitility;
@@ -26,7 +25,7 @@ class DatabasesApiTest {
 
   @BeforeEach
   void start() {
-    server = new TestServer(RocksStoreOptions.defaults(dir), IdentityServices.Options.defaults(dir)
+    server = new TestServer(dir, IdentityServices.Options.defaults(dir)
         .withAdminPassword(TestServer.ADMIN_PASSWORD).withHasher(new PasswordHasher(1024, 1, 1))
         .withMaxDatabasesPerUser(3), Clock.systemUTC(),
         GatewayOptions.defaults().withRateLimit(GatewayOptions.RateLimit.off()));

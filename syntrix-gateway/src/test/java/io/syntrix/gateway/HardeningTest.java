@@ -2,7 +2,6 @@ package io.syntrix.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -18,7 +17,7 @@ class HardeningTest {
   void rateLimitsAnswer429WithRetryAfterPerClient() {
     GatewayOptions options = GatewayOptions.defaults().withRateLimit(new GatewayOptions.RateLimit(true, 30, 3))
         .withTrustedProxies(List.of("127.0.0.1"));
-    try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(), options)) {
+    try (TestServer server = new TestServer(dir, Clock.systemUTC(), options)) {
       // signup in the constructor used one auth token of client 127.0.0.1
       int auth429 = 0;
       for (int i = 0; i < 4; i++) {
@@ -56,7 +55,7 @@ class HardeningTest {
   void corsEchoesAllowedOriginsAndAnswersPreflight() throws Exception {
     GatewayOptions options = GatewayOptions.defaults().withRateLimit(GatewayOptions.RateLimit.off())
         .withAllowedOrigins(List.of("https://app.example"));
-    try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(), options)) {
+    try (TestServer server = new TestServer(dir, Clock.systemUTC(), options)) {
       var preflight = server.http.send(java.net.http.HttpRequest.newBuilder(
               java.net.URI.create("http://127.0.0.1:" + server.port + "/api/v1/databases/default/query"))
           .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())

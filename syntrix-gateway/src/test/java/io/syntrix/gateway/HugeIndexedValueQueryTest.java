@@ -43,7 +43,7 @@ class HugeIndexedValueQueryTest {
 
   @AfterAll
   void stop() {
-    assertThat(server.store.checkIntegrity().problems()).isEmpty();
+    assertThat(server.integrityProblems()).isEmpty();
     server.close();
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.syntrix.identity.IdentityServices;
 import io.syntrix.identity.PasswordHasher;
 import io.syntrix.store.SystemStore;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import io.syntrix.testkit.MovableClock;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -30,7 +29,7 @@ class LoginThrottleApiTest {
   final MovableClock clock = new MovableClock();
 
   private void start() {
-    server = new TestServer(RocksStoreOptions.defaults(dir), IdentityServices.Options.defaults(dir)
+    server = new TestServer(dir, IdentityServices.Options.defaults(dir)
         .withAdminPassword(TestServer.ADMIN_PASSWORD).withHasher(new PasswordHasher(1024, 1, 1)).withClock(clock),
         clock, GatewayOptions.defaults().withRateLimit(GatewayOptions.RateLimit.off())
             .withTrustedProxies(List.of("127.0.0.1")));

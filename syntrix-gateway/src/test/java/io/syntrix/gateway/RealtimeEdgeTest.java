@@ -11,12 +11,12 @@ import io.syntrix.model.BooleanValue;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.StringValue;
 import io.syntrix.model.Value;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import io.syntrix.testkit.MovableClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The inbound frame limit, and resuming past change-log retention (a reset snapshot). */
@@ -65,9 +65,11 @@ class RealtimeEdgeTest {
   }
 
   @Test
+  @DisabledIfSystemProperty(named = TestStorage.ENGINE_PROPERTY, matches = TestStorage.POSTGRES,
+      disabledReason = "retention (purging the change log and tombstones) is not built on PostgreSQL yet")
   void resumingPastRetentionGetsAResetSnapshotThenLiveEvents() throws Exception {
     MovableClock clock = new MovableClock();
-    try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), clock)) {
+    try (TestServer server = new TestServer(dir, clock)) {
       long seen;
       try (WsClient ws = WsClient.connect(server.port, true)) {
         ws.auth(server.token, "default");
@@ -80,7 +82,7 @@ class RealtimeEdgeTest {
       server.post(docs("default", "notes"), "{\"id\":\"b\"}");
       server.delete(docs("default", "notes/a"), null);
       clock.advance(Duration.ofDays(31));
-      server.store.purgeExpired(); // the changes after `seen` are gone
+      server.rocks().purgeExpired(); // the changes after `seen` are gone
       try (WsClient ws = WsClient.connect(server.port, true)) {
         ws.auth(server.token, "default");
         ws.expect("auth_ack");

@@ -9,12 +9,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.syntrix.gateway.realtime.RealtimeOptions;
 import io.syntrix.model.ArrayValue;
+import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.DocumentPath;
 import io.syntrix.model.IntegerValue;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.StringValue;
 import io.syntrix.store.Write;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -72,7 +73,7 @@ class RealtimeFlowControlTest {
   @Test
   void aStalledClientIsCutOffWithinItsByteBudgetWhileAHealthyOneGetsEverything() throws Exception {
     long budget = 1L << 20;
-    try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(),
+    try (TestServer server = new TestServer(dir, Clock.systemUTC(),
         options(RealtimeOptions.defaults().withMaxPendingBytes(budget)))) {
       var realtime = server.gateway.realtime();
       String db = dbId(server);
@@ -94,14 +95,15 @@ class RealtimeFlowControlTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> realtime.subscriptions() == 2);
         long slowBefore = realtime.metrics().slowConsumers();
         int total = 600; // 10 KB each: ~6 MB for a client that never reads, six times its budget
+        List<String> committed = new ArrayList<>();
         for (int batch = 0; batch < total; batch += 50) {
-          List<CompletableFuture<?>> writes = new ArrayList<>();
+          List<CompletableFuture<ChangeEvent>> writes = new ArrayList<>();
           for (int i = batch; i < batch + 50; i++) {
             writes.add(server.store.writeAsync(new Write.Create(db, DocumentPath.of("blobs/b" + i), padded(10_000, i))));
           }
-          writes.forEach(CompletableFuture::join);
-          for (int i = batch; i < batch + 50; i++) {
-            assertThat(docId(healthy.expect("event"))).isEqualTo("b" + i);
+          for (String id : TestServer.idsInSeqOrder(writes)) {
+            assertThat(docId(healthy.expect("event"))).isEqualTo(id);
+            committed.add(id);
           }
         }
         sampling.set(false);
@@ -126,7 +128,7 @@ class RealtimeFlowControlTest {
         List<MapValue> events = got.stream().filter(m -> "event".equals(type(m))).toList();
         assertThat(events.size()).isLessThan(total);
         for (int i = 0; i < events.size(); i++) {
-          assertThat(docId(events.get(i))).as("an unbroken prefix").isEqualTo("b" + i);
+          assertThat(docId(events.get(i))).as("an unbroken prefix").isEqualTo(committed.get(i));
         }
         assertThat(stalled.closed.get(15, TimeUnit.SECONDS)).isNotNull();
       }
@@ -135,7 +137,7 @@ class RealtimeFlowControlTest {
 
   @Test
   void aClientThatDropsAndResumesEvery250EventsIsNeverCutOffAndMissesNothing() throws Exception {
-    try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(),
+    try (TestServer server = new TestServer(dir, Clock.systemUTC(),
         options(RealtimeOptions.defaults()))) {
       String db = dbId(server);
       int total = 3_000;
@@ -147,6 +149,7 @@ class RealtimeFlowControlTest {
       ws.subscribe("feed", "feed", null, false, null);
       ws.expect("subscribe_ack");
       // ~600 writes/s while the client keeps leaving and resuming.
+      List<CompletableFuture<ChangeEvent>> writes = java.util.Collections.synchronizedList(new ArrayList<>());
       Thread writer = Thread.ofPlatform().start(() -> {
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
@@ -154,7 +157,7 @@ class RealtimeFlowControlTest {
           while (System.nanoTime() < due) {
             Thread.onSpinWait();
           }
-          server.store.writeAsync(new Write.Create(db, DocumentPath.of("feed/f" + i), padded(200, i)));
+          writes.add(server.store.writeAsync(new Write.Create(db, DocumentPath.of("feed/f" + i), padded(200, i))));
         }
       });
       int resumes = 0;
@@ -177,8 +180,7 @@ class RealtimeFlowControlTest {
       writer.join();
       ws.close();
       assertThat(resumes).isEqualTo(total / 250 - 1);
-      assertThat(ids).as("every write once, in order").isEqualTo(
-          java.util.stream.IntStream.range(0, total).mapToObj(i -> "f" + i).toList());
+      assertThat(ids).as("every write once, in order").isEqualTo(TestServer.idsInSeqOrder(writes));
       assertThat(seqs).isSorted();
       assertThat(server.gateway.realtime().metrics().slowConsumers()).isZero();
     }
@@ -202,8 +204,12 @@ class RealtimeFlowControlTest {
   }
 
   @Test
+  @DisabledIfSystemProperty(named = TestStorage.ENGINE_PROPERTY, matches = TestStorage.POSTGRES, disabledReason =
+      "a latency bound for the gateway's replay worker, which is engine-independent: on PostgreSQL the storm's log"
+          + " reads and the live writes also load the database server on this machine's cores, so the bound would"
+          + " measure the machine; and writing its 15,000 changes first takes ~40 s")
   void aReplayStormDoesNotDelayAnotherClientsLiveEvents() throws Exception {
-    try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(),
+    try (TestServer server = new TestServer(dir, Clock.systemUTC(),
         options(RealtimeOptions.defaults().withMaxResumeChanges(20_000)))) {
       fill(server, "history", "h", 15_000, 2_000);
       try (WsClient live = WsClient.connect(server.port, true)) {
@@ -295,7 +301,7 @@ class RealtimeFlowControlTest {
 
   @Test
   void connectionsThatSubscribeAndVanishLeaveNothingBehind() throws Exception {
-    try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(),
+    try (TestServer server = new TestServer(dir, Clock.systemUTC(),
         options(RealtimeOptions.defaults()))) {
       var realtime = server.gateway.realtime();
       fill(server, "rooms", "r", 200, 100);
@@ -332,7 +338,7 @@ class RealtimeFlowControlTest {
 
   @Test
   void aSnapshotStopsAsSoonAsItsConnectionCloses() throws Exception {
-    try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(),
+    try (TestServer server = new TestServer(dir, Clock.systemUTC(),
         options(RealtimeOptions.defaults().withMaxPendingBytes(256 * 1024)))) {
       var realtime = server.gateway.realtime();
       fill(server, "big", "d", 3_000, 2_000); // ~6 MB of snapshot for a client that does not read
@@ -356,7 +362,7 @@ class RealtimeFlowControlTest {
 
   @Test
   void aHealthyClientGetsAWholeSnapshotBiggerThanItsBudgetThenLiveEvents() throws Exception {
-    try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(),
+    try (TestServer server = new TestServer(dir, Clock.systemUTC(),
         options(RealtimeOptions.defaults().withMaxPendingBytes(256 * 1024)))) {
       fill(server, "big", "d", 2_000, 2_000); // ~4 MB: sixteen budgets, paced page by page
       try (WsClient ws = WsClient.connect(server.port, true)) {

@@ -20,7 +20,6 @@ import io.syntrix.model.StringValue;
 import io.syntrix.model.Value;
 import io.syntrix.store.ReadSnapshot;
 import io.syntrix.store.Write;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -65,7 +64,7 @@ class RealtimeLimitsTest {
   Path dir;
 
   private static TestServer server(Path dir, RealtimeOptions realtime) {
-    return new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(),
+    return new TestServer(dir, Clock.systemUTC(),
         GatewayOptions.defaults().withRateLimit(GatewayOptions.RateLimit.off()).withRealtime(realtime));
   }
 

@@ -9,7 +9,6 @@ import io.syntrix.model.IntegerValue;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.StringValue;
 import io.syntrix.model.Value;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import java.util.List;
 import io.syntrix.testkit.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Replication pull and push over HTTP: commit order, deletes, checkpoints, conflicts. */
@@ -29,7 +29,7 @@ class ReplicationApiTest {
   final MovableClock clock = new MovableClock();
 
   private TestServer start() {
-    server = new TestServer(RocksStoreOptions.defaults(dir), clock);
+    server = new TestServer(dir, clock);
     return server;
   }
 
@@ -116,6 +116,8 @@ class ReplicationApiTest {
   }
 
   @Test
+  @DisabledIfSystemProperty(named = TestStorage.ENGINE_PROPERTY, matches = TestStorage.POSTGRES,
+      disabledReason = "retention (purging the change log and tombstones) is not built on PostgreSQL yet")
   void aCheckpointOlderThanRetentionGetsASnapshotThenTheLog() {
     start();
     for (int i = 0; i < 5; i++) {
@@ -123,9 +125,9 @@ class ReplicationApiTest {
     }
     server.delete(docs("default", "notes/d1"), null);
     clock.advance(Duration.ofDays(31));
-    server.store.purgeExpired();
+    server.rocks().purgeExpired();
     server.post(docs("default", "notes"), "{\"id\":\"late\"}");
-    server.store.purgeExpired(); // the store's clock is 31 days ahead: d1's tombstone and the whole log are gone
+    server.rocks().purgeExpired(); // the store's clock is 31 days ahead: d1's tombstone and the whole log are gone
 
     Pulled first = pull("notes", "2", 2);
     assertThat(first.ids()).containsExactly("d0", "d2");
@@ -258,7 +260,11 @@ class ReplicationApiTest {
     assertThat(pull("default", "notes", "0", "&limit=1000").documents()).hasSize(1_000);
     Pulled rest = pull("default", "notes", unlimited.checkpoint(), "");
     assertThat(rest.documents()).hasSize(200);
-    assertThat(rest.ids().get(0)).isEqualTo("d1000");
+    // The two pages hold every document once. (Which 200 are left depends on the commit order of
+    // the concurrent writes: on PostgreSQL several writer threads commit them.)
+    List<String> both = new ArrayList<>(unlimited.ids());
+    both.addAll(rest.ids());
+    assertThat(both).doesNotHaveDuplicates().hasSize(1_200).allMatch(id -> id.matches("d(0\\d{3}|1[01]\\d{2})"));
     assertThat(rest.checkpoint()).isEqualTo("1200");
     var over = server.get(PULL + "notes&checkpoint=0&limit=1001");
     assertThat(over.status()).isEqualTo(400);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syntrix.model.ArrayValue;
 import io.syntrix.model.StringValue;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +40,8 @@ class RulesEnforcementTest {
 
   @Test
   void rulesGovernCrudQueriesAndReplication() {
-    try (TestServer server = new TestServer(dir)) {
+    TestServer server = new TestServer(dir);
+    try {
       String owner = server.token;
       server.createDatabase("social");
       String admin = server.adminToken();
@@ -90,12 +90,13 @@ class RulesEnforcementTest {
       assertThat(bad.status()).isEqualTo(400);
       var current = server.send("GET", "/api/v1/databases/social/rules", null, null, owner);
       assertThat(current.string("yaml")).isEqualTo(RULES).as("a failed push changes nothing");
-    }
-    try (TestServer again = new TestServer(RocksStoreOptions.defaults(dir), java.time.Clock.systemUTC())) {
-      String admin = again.adminToken();
-      var kept = again.send("GET", "/admin/rules?database=social", null, null, admin);
+
+      server = server.restart();
+      var kept = server.send("GET", "/admin/rules?database=social", null, null, server.adminToken());
       assertThat(kept.status()).isEqualTo(200);
       assertThat(kept.string("yaml")).as("pushed rules survive a restart").isEqualTo(RULES);
+    } finally {
+      server.close();
     }
   }
 

@@ -7,7 +7,6 @@ import io.syntrix.model.MapValue;
 import io.syntrix.model.StringValue;
 import io.syntrix.query.SortLimits;
 import io.syntrix.store.Write;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +44,7 @@ class StreamedResponseBoundsTest {
 
   @BeforeAll
   void start() {
-    server = new TestServer(RocksStoreOptions.defaults(dir), Clock.systemUTC(), GatewayOptions.defaults()
+    server = new TestServer(dir, Clock.systemUTC(), GatewayOptions.defaults()
         .withRateLimit(GatewayOptions.RateLimit.off()).withResponseDeadlineMillis(DEADLINE_MILLIS)
         .withQuerySort(new SortLimits(50, 1L << 20)));
     String db = server.identity.databases().find("default").orElseThrow().id();

@@ -2,11 +2,12 @@ package io.syntrix.gateway;
 
 import io.syntrix.identity.IdentityServices;
 import io.syntrix.identity.PasswordHasher;
+import io.syntrix.model.ChangeEvent;
 import io.syntrix.model.Json;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Value;
+import io.syntrix.store.DocumentStore;
 import io.syntrix.store.rocksdb.RocksDocumentStore;
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
@@ -17,52 +18,103 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The real gateway on the real embedded store with real identity, bound to a free port on
- * 127.0.0.1, and a real HTTP client to talk to it. At start it signs up the user {@code tester}
- * whose token every request carries unless told otherwise; the admin is {@code syntrix} with
- * {@link #ADMIN_PASSWORD}. Password hashing is made cheap so tests stay fast; rate limits are off
- * unless the options say otherwise.
+ * The real gateway on a real store with real identity, bound to a free port on 127.0.0.1, and a
+ * real HTTP client to talk to it. The store is RocksDB or PostgreSQL, whichever the test JVM runs
+ * on ({@link TestStorage}); tests see it through the SPI. At start it signs up the user
+ * {@code tester} whose token every request carries unless told otherwise; the admin is
+ * {@code syntrix} with {@link #ADMIN_PASSWORD}. Password hashing is made cheap so tests stay fast;
+ * rate limits are off unless the options say otherwise.
+ *
+ * <p>A server owns its storage: closing it drops the data (PostgreSQL's database; RocksDB's files
+ * go with the test's directory). {@link #restart} starts a new server on the same data.
  */
 final class TestServer implements AutoCloseable {
   static final String ADMIN_PASSWORD = "Admin-Password-1";
   static final String PASSWORD = "Tester-Password-1";
-  final RocksDocumentStore store;
+  private final TestStorage storage;
+  final DocumentStore store;
   final IdentityServices identity;
   final io.syntrix.streamer.InProcessStreamer streamer;
   final Vertx vertx;
   final GatewayServer gateway;
   final int port;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Settings settings;
   /** The token requests carry by default (null: anonymous). */
   String token;
 
+  /**
+   * What a server starts with: the store's clock (RocksDB's; PostgreSQL's writers read the system
+   * clock) and write queue capacity (0: the engine's default), identity's and the gateway's options.
+   */
+  private record Settings(Clock clock, int writeQueueCapacity, IdentityServices.Options identity,
+                          GatewayOptions gateway) {}
+
   TestServer(Path dataDir) {
-    this(RocksStoreOptions.defaults(dataDir), Clock.systemUTC(), GatewayOptions.defaults().withRateLimit(
-        GatewayOptions.RateLimit.off()));
+    this(dataDir, Clock.systemUTC());
   }
 
-  TestServer(RocksStoreOptions options, Clock clock) {
-    this(options, clock, GatewayOptions.defaults().withRateLimit(GatewayOptions.RateLimit.off()));
+  TestServer(Path dataDir, Clock clock) {
+    this(dataDir, clock, GatewayOptions.defaults().withRateLimit(GatewayOptions.RateLimit.off()));
   }
 
-  TestServer(RocksStoreOptions options, Clock clock, GatewayOptions gatewayOptions) {
-    this(options, IdentityServices.Options.defaults(options.directory()).withAdminPassword(ADMIN_PASSWORD)
-        .withHasher(new PasswordHasher(1024, 1, 1)), clock, gatewayOptions);
+  TestServer(Path dataDir, Clock clock, GatewayOptions gatewayOptions) {
+    this(dataDir, identityOptions(dataDir), clock, gatewayOptions);
   }
 
-  TestServer(RocksStoreOptions options, IdentityServices.Options identityOptions, Clock clock,
-             GatewayOptions gatewayOptions) {
-    store = RocksDocumentStore.open(options, clock);
-    identity = IdentityServices.start(store, identityOptions);
+  TestServer(Path dataDir, IdentityServices.Options identityOptions, Clock clock, GatewayOptions gatewayOptions) {
+    this(TestStorage.create(dataDir), new Settings(clock, 0, identityOptions, gatewayOptions));
+  }
+
+  /** A server whose store refuses writes past {@code capacity} waiting ones. */
+  static TestServer withWriteQueueCapacity(Path dataDir, int capacity) {
+    return new TestServer(TestStorage.create(dataDir), new Settings(Clock.systemUTC(), capacity,
+        identityOptions(dataDir), GatewayOptions.defaults().withRateLimit(GatewayOptions.RateLimit.off())));
+  }
+
+  private static IdentityServices.Options identityOptions(Path dataDir) {
+    return IdentityServices.Options.defaults(dataDir).withAdminPassword(ADMIN_PASSWORD)
+        .withHasher(new PasswordHasher(1024, 1, 1));
+  }
+
+  private TestServer(TestStorage storage, Settings settings) {
+    this.storage = storage;
+    this.settings = settings;
+    store = storage.open(settings.clock(), settings.writeQueueCapacity());
+    identity = IdentityServices.start(store, settings.identity());
     streamer = io.syntrix.streamer.InProcessStreamer.start(store.changeLog(), io.syntrix.streamer.StreamerOptions.defaults());
     vertx = Vertx.vertx();
-    gateway = new GatewayServer(vertx, gatewayOptions.withHost("127.0.0.1").withPort(0), store, identity, streamer);
+    gateway = new GatewayServer(vertx, settings.gateway().withHost("127.0.0.1").withPort(0), store, identity, streamer);
     port = gateway.start().toCompletionStage().toCompletableFuture().join();
     token = identity.auth().userByName("tester").isPresent()
-        ? ((io.syntrix.model.StringValue) login("tester", PASSWORD).get("access_token")).value() // a reopened data dir
+        ? ((io.syntrix.model.StringValue) login("tester", PASSWORD).get("access_token")).value() // a restart
         : signup("tester", PASSWORD);
+  }
+
+  /** Stops this server, keeping its data, and starts a new one like it on that data. */
+  TestServer restart() {
+    stop();
+    return new TestServer(storage, settings);
+  }
+
+  /** The store as RocksDB, for the tests of what only that engine has (they do not run on PostgreSQL). */
+  RocksDocumentStore rocks() {
+    return (RocksDocumentStore) store;
+  }
+
+  /** What a full consistency check of the store finds: nothing when all is well. */
+  List<String> integrityProblems() {
+    return storage.integrityProblems(store);
+  }
+
+  /** Holds the store's writing into the database {@code slug} still until closed ({@link TestStorage#holdWrites}). */
+  AutoCloseable holdWrites(String slug) throws Exception {
+    return storage.holdWrites(store, identity.databases().find(slug).orElseThrow().id());
   }
 
   /** Signs up a user and returns its access token. */
@@ -162,13 +214,32 @@ final class TestServer implements AutoCloseable {
     return send("DELETE", path, body);
   }
 
+  /**
+   * The document ids of {@code writes} in the order they were committed (by seq), once all have
+   * completed. Writes submitted together commit in submission order on RocksDB (one committer),
+   * but not on PostgreSQL (several writer threads): events and pages come in this order.
+   */
+  static List<String> idsInSeqOrder(List<CompletableFuture<ChangeEvent>> writes) {
+    return writes.stream().map(CompletableFuture::join).sorted(Comparator.comparingLong(ChangeEvent::seq))
+        .map(e -> e.path().id()).toList();
+  }
+
   /** {@code /api/v1/databases/{db}/documents/{path}}. */
   static String docs(String db, String path) {
     return "/api/v1/databases/" + db + "/documents/" + path;
   }
 
+  /** Closes the server and drops its data. */
   @Override
   public void close() {
+    try {
+      stop();
+    } finally {
+      storage.close();
+    }
+  }
+
+  private void stop() {
     gateway.shutdown(1).toCompletionStage().toCompletableFuture().join();
     streamer.close();
     store.close();

@@ -4,25 +4,24 @@ import static io.syntrix.gateway.TestServer.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A saturated store refuses writes at once instead of freezing the event loop that submits them:
- * with the committer held still and its queue full, a write is answered 503 with Retry-After while
- * /health and reads keep answering; once the committer moves, the queued writes all commit.
+ * with the store's writing held still and its queue full, a write is answered 503 with
+ * Retry-After while /health and reads keep answering; once the writing moves, the queued writes
+ * all commit. What holds the writing is the engine's ({@link TestStorage#holdWrites}): RocksDB's
+ * committer, or PostgreSQL's writer threads.
  */
 class WriteBackpressureTest {
   private static final int QUEUE = 4;
@@ -32,23 +31,10 @@ class WriteBackpressureTest {
 
   @Test
   void aFullWriteQueueIs503WithRetryAfterAndTheEventLoopsKeepAnswering() throws Exception {
-    try (TestServer server = new TestServer(RocksStoreOptions.defaults(dir).withWriteQueueCapacity(QUEUE),
-        Clock.systemUTC())) {
+    try (TestServer server = TestServer.withWriteQueueCapacity(dir, QUEUE)) {
       assertThat(server.post(docs("default", "notes"), "{\"id\":\"seen\"}").status()).isEqualTo(201);
-      CountDownLatch release = new CountDownLatch(1);
-      CountDownLatch held = new CountDownLatch(1);
-      // Listeners run on the committer thread: this one holds it still after the next commit.
-      AutoCloseable hold = server.store.changeLog().onCommit(seq -> {
-        held.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      AutoCloseable hold = server.holdWrites("default");
       try {
-        assertThat(postAsync(server, "{\"id\":\"first\"}").get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
-        assertThat(held.await(10, TimeUnit.SECONDS)).as("the committer is held").isTrue();
         List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
         for (int i = 0; i < QUEUE + 3; i++) {
           sent.add(postAsync(server, "{\"id\":\"w" + i + "\"}"));
@@ -67,12 +53,11 @@ class WriteBackpressureTest {
         assertThat(server.get("/metrics").body()).contains("syntrix_writes_busy_total 3.0");
         List<CompletableFuture<HttpResponse<String>>> queued = sent.stream().filter(f -> !f.isDone()).toList();
         assertThat(queued).as("exactly the queue's capacity waits").hasSize(QUEUE);
-        release.countDown();
+        hold.close();
         for (CompletableFuture<HttpResponse<String>> w : queued) {
           assertThat(w.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
         }
       } finally {
-        release.countDown();
         hold.close();
       }
     }

@@ -3,6 +3,10 @@ package io.syntrix.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syntrix.model.DocumentPath;
+import io.syntrix.store.DocumentStore;
+import io.syntrix.store.postgres.EmbeddedPostgresServer;
+import io.syntrix.store.postgres.PostgresDocumentStore;
+import io.syntrix.store.postgres.PostgresStoreOptions;
 import io.syntrix.store.rocksdb.RocksDocumentStore;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
 import java.io.BufferedReader;
@@ -19,21 +23,37 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Runs {@code syntrix serve} as its own process, the way the launcher does: it answers over
- * HTTP, stops on SIGTERM, and leaves a store that opens again with the data in it.
+ * Runs {@code syntrix serve} as its own process, the way the launcher does, on each engine: it
+ * answers over HTTP, stops on SIGTERM, and leaves a store that opens again with the data in it.
  */
 class ServeCommandTest {
   @TempDir
   Path dir;
 
-  @Test
-  void servesHttpUntilSigtermThenReleasesTheStore() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {ServerConfig.ROCKSDB, ServerConfig.POSTGRES})
+  void servesHttpUntilSigtermThenReleasesTheStore(String engine) throws Exception {
+    EmbeddedPostgresServer.TestDatabase database = engine.equals(ServerConfig.POSTGRES)
+        ? EmbeddedPostgresServer.shared().createDatabase("serve") : null;
+    try {
+      serveUntilSigterm(database);
+    } finally {
+      if (database != null) {
+        database.close();
+      }
+    }
+  }
+
+  private void serveUntilSigterm(EmbeddedPostgresServer.TestDatabase database) throws Exception {
     Path data = dir.resolve("data");
     Path config = dir.resolve("syntrix.yaml");
     // The file sets the data dir; the flag beats the file for the port, the host comes from the file.
-    Files.writeString(config, "server:\n  host: 127.0.0.1\n  port: 1\nstorage:\n  dataDir: " + data + "\n");
+    Files.writeString(config, "server:\n  host: 127.0.0.1\n  port: 1\nstorage:\n  dataDir: " + data + "\n"
+        + (database == null ? "" : "  engine: postgres\n  postgresUrl: \"" + database.jdbcUrl() + "\"\n"));
     String java = ProcessHandle.current().info().command().orElse("java");
     Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), SyntrixMain.class.getName(), "serve",
@@ -44,7 +64,8 @@ class ServeCommandTest {
       String first = out.readLine();
       assertThat(first).as("the generated admin password is shown once").startsWith("Created admin user 'syntrix' with password: ");
       String line = out.readLine();
-      assertThat(line).startsWith("Syntrix ready on http://127.0.0.1:").contains(data.toString());
+      assertThat(line).startsWith("Syntrix ready on http://127.0.0.1:")
+          .contains(database == null ? data.toString() : database.jdbcUrl());
       Matcher m = Pattern.compile(":(\\d+) ").matcher(line);
       assertThat(m.find()).isTrue();
       String base = "http://127.0.0.1:" + m.group(1);
@@ -76,7 +97,8 @@ class ServeCommandTest {
     } finally {
       process.destroyForcibly();
     }
-    try (RocksDocumentStore store = RocksDocumentStore.open(RocksStoreOptions.defaults(data))) {
+    try (DocumentStore store = database == null ? RocksDocumentStore.open(RocksStoreOptions.defaults(data))
+        : new PostgresDocumentStore(PostgresStoreOptions.defaults(database.jdbcUrl()))) {
       assertThat(store.changeLog().read(0, 10)).singleElement()
           .satisfies(e -> assertThat(e.path()).isEqualTo(DocumentPath.of("notes/n1")));
     }

@@ -2,27 +2,38 @@ package io.syntrix.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syntrix.store.postgres.EmbeddedPostgresServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The standalone wiring in-process, on a free port: one metrics registry for gateway and streamer. */
+/**
+ * The standalone wiring in-process, on a free port, on each engine: one metrics registry for
+ * gateway and streamer, and /ready watching the streamer's puller.
+ */
 class StandaloneTest {
   @TempDir
   Path dir;
 
-  @Test
-  void metricsServeTheStreamerMetersBesideTheGatewaysAndReadyWatchesThePuller() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {ServerConfig.ROCKSDB, ServerConfig.POSTGRES})
+  void metricsServeTheStreamerMetersBesideTheGatewaysAndReadyWatchesThePuller(String engine) throws Exception {
+    EmbeddedPostgresServer.TestDatabase database = engine.equals(ServerConfig.POSTGRES)
+        ? EmbeddedPostgresServer.shared().createDatabase("standalone") : null;
     ServerConfig settings = ServerConfig.defaults()
         .with("127.0.0.1", "0", dir.resolve("data").toString(), null, null)
         .withRateLimit(false, 0, 0)
         .withNetwork(List.of(), List.of())
         .withIdentity("Admin-Password-1", null, 10);
+    if (database != null) {
+      settings = settings.withStore(ServerConfig.POSTGRES, database.jdbcUrl());
+    }
     Standalone server = Standalone.open(settings);
     String base = "http://127.0.0.1:" + server.start(settings); // closes what it opened if it fails
     try {
@@ -46,6 +57,9 @@ class StandaloneTest {
       assertThat(ready.body()).contains("\"reason\":\"the streamer's puller is not running");
     } finally {
       server.shutdown(1);
+      if (database != null) {
+        database.close();
+      }
     }
   }
 }

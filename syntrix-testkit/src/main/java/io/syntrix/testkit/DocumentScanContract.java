@@ -281,6 +281,25 @@ public abstract class DocumentScanContract extends StoreContractSupport {
     assertThat(drain(store.scanIndex(DB, ITEMS, "createdAt", IndexRange.ALL, false, null))).hasSize(2);
   }
 
+  /** Field names are client input: one with U+0000 has an index of its own, apart from its neighbours. */
+  @Test
+  void fieldNamesMayHoldU0000() {
+    put("a", "{\"v\\u0000w\":1,\"v\":1,\"s\":\"x\\u0000y\"}");
+    put("b", "{\"v\":2,\"v\\u0000\":3}");
+    assertThat(store.get(DB, ITEMS.document("a")).orElseThrow().data())
+        .isEqualTo(json("{\"v\\u0000w\":1,\"v\":1,\"s\":\"x\\u0000y\"}"));
+    assertThat(drain(store.scanIndex(DB, ITEMS, "v\u0000w", IndexRange.ALL, false, null)))
+        .extracting(IndexEntry::docId).containsExactly("a");
+    assertThat(drain(store.scanIndex(DB, ITEMS, "v\u0000", IndexRange.ALL, false, null)))
+        .extracting(IndexEntry::docId).containsExactly("b");
+    assertThat(ids(IndexRange.ALL, false, null)).containsExactly("a", "b");
+    assertThat(drain(store.scanIndex(DB, ITEMS, "s", IndexRange.equalTo(new StringValue("x\u0000y")), false, null)))
+        .extracting(IndexEntry::docId).containsExactly("a");
+    store.patch(DB, ITEMS.document("a"), json("{\"v\\u0000w\":5}"), List.of());
+    assertThat(drain(store.scanIndex(DB, ITEMS, "v\u0000w", IndexRange.equalTo(Value.of(5)), false, null)))
+        .extracting(IndexEntry::docId).containsExactly("a");
+  }
+
   @Test
   void indexScansDoNotCrossCollectionsOrDatabases() {
     put("a", "{\"v\":1}");

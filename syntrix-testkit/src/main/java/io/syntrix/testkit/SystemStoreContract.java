@@ -61,6 +61,22 @@ public abstract class SystemStoreContract extends StoreContractSupport {
     assertThat(system().scan("ns2", null, 10)).extracting(Versioned::key).containsExactly("a");
   }
 
+  /** Keys are caller input (a slug, a username), so any string: U+0000 too, in UTF-8 byte order. */
+  @Test
+  void keysMayHoldAnyCharacterAndScanInUtf8ByteOrder() {
+    List<String> ordered = List.of("a", "a\u0000", "a\u0000b", "a\u0001", "a\u00e9", "b");
+    for (String k : new String[] {"a\u00e9", "a\u0000b", "b", "a", "a\u0001", "a\u0000"}) {
+      assertThat(system().compareAndPut("keys", k, 0, json("{\"k\":" + ordered.indexOf(k) + "}"))).isEqualTo(1);
+    }
+    assertThat(system().get("keys", "a\u0000b").orElseThrow().value()).isEqualTo(json("{\"k\":2}"));
+    assertThat(system().get("keys", "x\u0000y")).isEmpty();
+    assertThat(system().scan("keys", null, 10)).extracting(Versioned::key).containsExactlyElementsOf(ordered);
+    assertThat(system().scan("keys", "a\u0000", 2)).extracting(Versioned::key).containsExactly("a\u0000b", "a\u0001");
+    assertThat(system().compareAndDelete("keys", "a\u0000", 1)).isTrue();
+    assertThat(system().get("keys", "a\u0000")).isEmpty();
+    assertThat(system().get("keys", "a")).isPresent();
+  }
+
   @Test
   void systemRecordsNeverEnterTheChangeLog() {
     system().compareAndPut("users", "x", 0, json("{}"));

@@ -163,10 +163,13 @@ final class CatchUp {
         pauseMillis = HAND_OVER_PAUSE_MILLIS; // changes the snapshot may show are still being sequenced
         return false;
       }
+      if (connection.tryFinishCatchUp(sub)) {
+        return true; // the hand-over completed while this page was read (PostgreSQL: the mark was sequenced)
+      }
       // Nothing newer in the log than where the client is, yet the gate cannot open: cannot happen
-      // (the live point is in the log); give the gate what it has rather than spin.
+      // (the live point is in the log); try again later rather than spin.
       log.warn("catch-up of {} found no change after {}", sub.streamerId, from);
-      return connection.tryFinishCatchUp(sub);
+      return false;
     }
     if (!connection.sendCatchUp(sub, null, covered)) {
       return true;

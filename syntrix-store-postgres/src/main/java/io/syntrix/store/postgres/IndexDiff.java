@@ -60,7 +60,7 @@ record IndexDiff(Rows goneIndex, Rows goneOverflow, Rows addedIndex, Rows addedO
           PreparedStatement s = row.overflow() ? overflow : index;
           s.setString(1, r.database());
           s.setString(2, d.collection().value());
-          s.setString(3, row.field());
+          s.setString(3, PgText.escape(row.field()));
           s.setBytes(4, row.bytes().array());
           s.setString(5, d.id());
           s.addBatch();
@@ -98,7 +98,7 @@ record IndexDiff(Rows goneIndex, Rows goneOverflow, Rows addedIndex, Rows addedO
     String[] fields = new String[picked.size()];
     byte[][] values = new byte[picked.size()][];
     for (int i = 0; i < picked.size(); i++) {
-      fields[i] = picked.get(i).field();
+      fields[i] = PgText.escape(picked.get(i).field()); // the text column cannot hold U+0000
       values[i] = picked.get(i).bytes().array();
     }
     return new Rows(fields, values);

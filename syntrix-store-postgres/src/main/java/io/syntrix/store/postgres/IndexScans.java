@@ -75,7 +75,7 @@ final class IndexScans {
         int i = 1;
         s.setString(i++, database);
         s.setString(i++, collection.value());
-        s.setString(i++, field);
+        s.setString(i++, PgText.escape(field));
         s.setBytes(i++, bounds.low());
         s.setBytes(i++, bounds.high());
         if (from != null) {
@@ -125,7 +125,7 @@ final class IndexScans {
         int i = 1;
         s.setString(i++, database);
         s.setString(i++, collection.value());
-        s.setString(i++, field);
+        s.setString(i++, PgText.escape(field));
         s.setBytes(i++, fromHead);
         s.setBytes(i++, toHead);
         if (last != null) {

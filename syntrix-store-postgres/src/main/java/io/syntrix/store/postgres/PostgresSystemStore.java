@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * and each compare-and-set is a single conditional {@code INSERT ... ON CONFLICT DO NOTHING},
  * {@code UPDATE ... WHERE version = ?} or {@code DELETE ... WHERE version = ?}: PostgreSQL's row
  * locking lets exactly one of any number of concurrent swaps (in any process) see the expected
- * version. Thread-safe.
+ * version. Namespaces and keys are stored escaped ({@link PgText}). Thread-safe.
  */
 final class PostgresSystemStore implements SystemStore {
   private final DataSource pool;
@@ -31,8 +31,8 @@ final class PostgresSystemStore implements SystemStore {
     try (Connection c = pool.getConnection();
          PreparedStatement s = c.prepareStatement("SELECT value, version FROM system_records"
              + " WHERE namespace = ? AND key = ?")) {
-      s.setString(1, namespace);
-      s.setString(2, key);
+      s.setString(1, PgText.escape(namespace));
+      s.setString(2, PgText.escape(key));
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(new Versioned(key, parse(rs.getString(1)), rs.getLong(2))) : Optional.empty();
       }
@@ -51,13 +51,13 @@ final class PostgresSystemStore implements SystemStore {
     try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
       String json = Json.toString(value);
       if (expectedVersion == 0) {
-        s.setString(1, namespace);
-        s.setString(2, key);
+        s.setString(1, PgText.escape(namespace));
+        s.setString(2, PgText.escape(key));
         s.setString(3, json);
       } else {
         s.setString(1, json);
-        s.setString(2, namespace);
-        s.setString(3, key);
+        s.setString(2, PgText.escape(namespace));
+        s.setString(3, PgText.escape(key));
         s.setLong(4, expectedVersion);
       }
       try (ResultSet rs = s.executeQuery()) {
@@ -73,8 +73,8 @@ final class PostgresSystemStore implements SystemStore {
     try (Connection c = pool.getConnection();
          PreparedStatement s = c.prepareStatement("DELETE FROM system_records"
              + " WHERE namespace = ? AND key = ? AND version = ?")) {
-      s.setString(1, namespace);
-      s.setString(2, key);
+      s.setString(1, PgText.escape(namespace));
+      s.setString(2, PgText.escape(key));
       s.setLong(3, expectedVersion);
       return s.executeUpdate() == 1;
     } catch (SQLException e) {
@@ -88,15 +88,15 @@ final class PostgresSystemStore implements SystemStore {
         + (afterKey == null ? "" : " AND key > ?") + " ORDER BY key LIMIT ?";
     try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
       int i = 1;
-      s.setString(i++, namespace);
+      s.setString(i++, PgText.escape(namespace));
       if (afterKey != null) {
-        s.setString(i++, afterKey);
+        s.setString(i++, PgText.escape(afterKey));
       }
       s.setInt(i, limit);
       List<Versioned> out = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          out.add(new Versioned(rs.getString(1), parse(rs.getString(2)), rs.getLong(3)));
+          out.add(new Versioned(PgText.unescape(rs.getString(1)), parse(rs.getString(2)), rs.getLong(3)));
         }
       }
       return out;

@@ -109,7 +109,10 @@ class PostgresSnapshotTest {
     for (Thread t : writers) {
       t.join();
     }
-    // Everything is sequenced now; a closed snapshot still answers includes().
+    // Everything is sequenced now (each store's follower has its own writes; a's reads go as far as
+    // a's follower, so it must have b's too); a closed snapshot still answers includes().
+    long last = Math.max(a.changeLog().lastSeq(), b.changeLog().lastSeq());
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.changeLog().lastSeq() >= last);
     List<ChangeEvent> log = a.changeLog().read(0, 10_000);
     assertThat(log).hasSize((int) a.changeLog().lastSeq());
     for (Seen seen : snapshots) {

@@ -54,14 +54,21 @@ public final class PostgresChangeLog implements ChangeLog {
     }
   }
 
+  /**
+   * Reads no further than {@link #lastSeq()}, as {@link #readCollection} and RocksDB do: an entry
+   * is in the table a moment before this process's follower publishes it, and a seq handed out
+   * before then would be ahead of {@code lastSeq()} (a client resuming from it looked like one
+   * from another store, and was sent a reset snapshot).
+   */
   @Override
   public List<ChangeEvent> read(long afterSeq, int max) {
     List<ChangeEvent> out = new ArrayList<>();
     try (Connection c = pool.getConnection();
          PreparedStatement s = c.prepareStatement(
-             "SELECT seq, payload FROM syntrix_changes WHERE seq > ? ORDER BY seq LIMIT ?")) {
+             "SELECT seq, payload FROM syntrix_changes WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
       s.setLong(1, afterSeq);
-      s.setInt(2, max);
+      s.setLong(2, lastSeq());
+      s.setInt(3, max);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           out.add(decoder.decode(r.getLong(1), r.getBytes(2)));

@@ -55,6 +55,8 @@ public final class SequenceFollower implements AutoCloseable {
   private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
   private volatile long lastSeq;
   private volatile boolean closed;
+  /** The thread's connection while it has one: {@link #close} aborts it to end a wait for notifications at once. */
+  private volatile Connection connection;
 
   public SequenceFollower(String jdbcUrl, long startSeq) {
     this.url = jdbcUrl;
@@ -111,6 +113,7 @@ public final class SequenceFollower implements AutoCloseable {
     long backoff = 100;
     while (!closed) {
       try (Connection c = DriverManager.getConnection(url)) {
+        connection = c;
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN syntrix_seq");
         }
@@ -257,6 +260,14 @@ public final class SequenceFollower implements AutoCloseable {
       waiting.clear();
     } finally {
       lock.unlock();
+    }
+    Connection c = connection;
+    if (c != null) {
+      try {
+        c.abort(Runnable::run); // the thread is in getNotifications for up to a second otherwise
+      } catch (SQLException e) {
+        log.debug("aborting the follower's connection failed", e);
+      }
     }
     try {
       thread.join(5_000);
