@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import io.syntrix.testkit.MovableClock;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The inbound frame limit, and resuming past change-log retention (a reset snapshot). */
@@ -65,8 +64,6 @@ class RealtimeEdgeTest {
   }
 
   @Test
-  @DisabledIfSystemProperty(named = TestStorage.ENGINE_PROPERTY, matches = TestStorage.POSTGRES,
-      disabledReason = "retention (purging the change log and tombstones) is not built on PostgreSQL yet")
   void resumingPastRetentionGetsAResetSnapshotThenLiveEvents() throws Exception {
     MovableClock clock = new MovableClock();
     try (TestServer server = new TestServer(dir, clock)) {
@@ -82,7 +79,7 @@ class RealtimeEdgeTest {
       server.post(docs("default", "notes"), "{\"id\":\"b\"}");
       server.delete(docs("default", "notes/a"), null);
       clock.advance(Duration.ofDays(31));
-      server.rocks().purgeExpired(); // the changes after `seen` are gone
+      server.purgeExpired(); // the changes after `seen` are gone
       try (WsClient ws = WsClient.connect(server.port, true)) {
         ws.auth(server.token, "default");
         ws.expect("auth_ack");

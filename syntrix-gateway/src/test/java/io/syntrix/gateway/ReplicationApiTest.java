@@ -16,7 +16,6 @@ import java.util.List;
 import io.syntrix.testkit.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Replication pull and push over HTTP: commit order, deletes, checkpoints, conflicts. */
@@ -116,8 +115,6 @@ class ReplicationApiTest {
   }
 
   @Test
-  @DisabledIfSystemProperty(named = TestStorage.ENGINE_PROPERTY, matches = TestStorage.POSTGRES,
-      disabledReason = "retention (purging the change log and tombstones) is not built on PostgreSQL yet")
   void aCheckpointOlderThanRetentionGetsASnapshotThenTheLog() {
     start();
     for (int i = 0; i < 5; i++) {
@@ -125,9 +122,9 @@ class ReplicationApiTest {
     }
     server.delete(docs("default", "notes/d1"), null);
     clock.advance(Duration.ofDays(31));
-    server.rocks().purgeExpired();
+    server.purgeExpired();
     server.post(docs("default", "notes"), "{\"id\":\"late\"}");
-    server.rocks().purgeExpired(); // the store's clock is 31 days ahead: d1's tombstone and the whole log are gone
+    server.purgeExpired(); // the store's clock is 31 days ahead: d1's tombstone and the whole log are gone
 
     Pulled first = pull("notes", "2", 2);
     assertThat(first.ids()).containsExactly("d0", "d2");

@@ -7,7 +7,6 @@ import io.syntrix.model.Json;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.Value;
 import io.syntrix.store.DocumentStore;
-import io.syntrix.store.rocksdb.RocksDocumentStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
@@ -102,9 +101,9 @@ final class TestServer implements AutoCloseable {
     return new TestServer(storage, settings);
   }
 
-  /** The store as RocksDB, for the tests of what only that engine has (they do not run on PostgreSQL). */
-  RocksDocumentStore rocks() {
-    return (RocksDocumentStore) store;
+  /** Runs the store's retention now: what the retention period lets go is purged. */
+  void purgeExpired() {
+    TestStorage.purgeExpired(store);
   }
 
   /** What a full consistency check of the store finds: nothing when all is well. */

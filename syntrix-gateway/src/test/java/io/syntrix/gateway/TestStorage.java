@@ -46,10 +46,19 @@ sealed interface TestStorage extends AutoCloseable {
   }
 
   /**
-   * Opens a store on this storage. {@code clock} is RocksDB's (PostgreSQL's writers read the system
-   * clock); {@code writeQueueCapacity} 0 keeps the engine's default.
+   * Opens a store on this storage. {@code clock} decides retention (PostgreSQL's writers stamp
+   * commits with the system clock); {@code writeQueueCapacity} 0 keeps the engine's default.
    */
   DocumentStore open(Clock clock, int writeQueueCapacity);
+
+  /** Runs {@code store}'s retention now (the engines' own {@code purgeExpired}). */
+  static void purgeExpired(DocumentStore store) {
+    switch (store) {
+      case RocksDocumentStore rocks -> rocks.purgeExpired();
+      case PostgresDocumentStore postgres -> postgres.purgeExpired();
+      default -> throw new IllegalArgumentException("no retention to run on " + store.getClass().getName());
+    }
+  }
 
   /** What a full consistency check of {@code store}'s data finds: nothing when all is well. */
   List<String> integrityProblems(DocumentStore store);
@@ -113,7 +122,7 @@ sealed interface TestStorage extends AutoCloseable {
     public DocumentStore open(Clock clock, int writeQueueCapacity) {
       PostgresStoreOptions options = PostgresStoreOptions.defaults(database.jdbcUrl());
       return new PostgresDocumentStore(writeQueueCapacity > 0 ? options.withWriteQueueCapacity(writeQueueCapacity)
-          : options);
+          : options, clock);
     }
 
     @Override
@@ -122,29 +131,34 @@ sealed interface TestStorage extends AutoCloseable {
     }
 
     /**
-     * Every writer of a database takes the database's usage row last (docs/design/postgres.md):
-     * with that row locked by a transaction of the hold's, each writer thread stalls there on a
-     * write of the hold's. The row exists once the database has had a write.
+     * A write of an existing document first locks its row (docs/design/postgres.md): with the rows
+     * of {@code holds/h0..hN} (N writer threads) locked by a transaction of the hold's, each writer
+     * thread stalls on a replace of one of them.
      */
     @Override
-    public AutoCloseable holdWrites(DocumentStore store, String database) throws SQLException, InterruptedException {
+    public AutoCloseable holdWrites(DocumentStore store, String database) throws Exception {
+      int writers = PostgresStoreOptions.defaults(this.database.jdbcUrl()).writerThreads();
+      for (int i = 0; i < writers; i++) {
+        store.writeAsync(new Write.Replace(database, DocumentPath.of("holds/h" + i), MapValue.builder().build(),
+            List.of())).get(10, TimeUnit.SECONDS);
+      }
       Connection c = DriverManager.getConnection(this.database.jdbcUrl());
       try (Statement s = c.createStatement()) {
         c.setAutoCommit(false);
-        if (!s.executeQuery("SELECT 1 FROM database_usage WHERE db = '" + database + "' FOR UPDATE").next()) {
-          throw new IllegalStateException("database " + database + " has no usage row to hold yet: write to it first");
-        }
-        int writers = PostgresStoreOptions.defaults(this.database.jdbcUrl()).writerThreads();
+        s.executeQuery("SELECT 1 FROM documents WHERE db = '" + database + "' AND collection = 'holds' FOR UPDATE")
+            .close();
+        // One at a time: the write queue may be smaller than the number of writer threads.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (int i = 0; i < writers; i++) {
           store.writeAsync(new Write.Replace(database, DocumentPath.of("holds/h" + i), MapValue.builder().build(),
               List.of()));
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (waitingForLocks(s) < writers) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("the " + writers + " writer threads did not reach the hold within 10 s");
+          while (waitingForLocks(s) < i + 1) {
+            if (System.nanoTime() > deadline) {
+              throw new IllegalStateException("only " + i + " of the " + writers + " writer threads reached the hold"
+                  + " within 10 s");
+            }
+            Thread.sleep(5);
           }
-          Thread.sleep(10);
         }
       } catch (SQLException | InterruptedException | RuntimeException e) {
         c.close();

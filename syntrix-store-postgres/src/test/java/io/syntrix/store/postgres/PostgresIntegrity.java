@@ -82,7 +82,7 @@ public final class PostgresIntegrity {
 
   private static void checkUsage(Statement s, Map<String, long[]> recount, List<String> problems) throws SQLException {
     Map<String, long[]> stored = new HashMap<>();
-    try (ResultSet rs = s.executeQuery("SELECT db, documents, storage_bytes FROM database_usage")) {
+    try (ResultSet rs = s.executeQuery("SELECT db, sum(documents), sum(storage_bytes) FROM database_usage GROUP BY db")) {
       while (rs.next()) {
         stored.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
       }
