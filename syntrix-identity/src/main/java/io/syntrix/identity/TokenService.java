@@ -24,7 +24,8 @@ import java.util.UUID;
  * {@code roles}, {@code disabled}, {@code db_admin}, {@code jti}, {@code iat}, {@code nbf},
  * {@code exp}) plus {@code typ} ({@code access} or {@code refresh}) so that neither kind is
  * accepted as the other. Only RS256 verifies: {@code alg: none}, HMAC and any other algorithm
- * are refused before the signature is looked at. Thread-safe.
+ * are refused before the signature is looked at. Access tokens that verified are remembered
+ * ({@link VerifiedTokens}), their times checked again on each use. Thread-safe.
  */
 public final class TokenService {
   static final String ACCESS = "access";
@@ -35,6 +36,7 @@ public final class TokenService {
   private final Clock clock;
   private final Duration accessTtl;
   private final Duration refreshTtl;
+  private final VerifiedTokens verified = new VerifiedTokens();
 
   public TokenService(KeyPair keys, Clock clock, Duration accessTtl, Duration refreshTtl) {
     this.signer = new RSASSASigner(keys.getPrivate());
@@ -97,12 +99,34 @@ public final class TokenService {
 
   /** Verifies an access token; every failure is a 401 whose message contains "unauthorized". */
   public Principal verifyAccess(String token) {
+    Principal known = verified.get(token);
+    if (known != null) {
+      checkTimes(known.expiresAtMillis(), notBefore(known));
+      return known;
+    }
     JWTClaimsSet c = verify(token, ACCESS);
     try {
-      return new Principal(c.getSubject(), c.getStringClaim("username"), listClaim(c, "roles"), listClaim(c, "db_admin"),
-          c.getClaims(), c.getExpirationTime().getTime());
+      Principal p = new Principal(c.getSubject(), c.getStringClaim("username"), listClaim(c, "roles"),
+          listClaim(c, "db_admin"), c.getClaims(), c.getExpirationTime().getTime());
+      verified.put(token, p);
+      return p;
     } catch (ParseException e) {
       throw unauthorized("malformed token claims");
+    }
+  }
+
+  private static Date notBefore(Principal p) {
+    return p.claims().get("nbf") instanceof Date d ? d : null;
+  }
+
+  /** The checks that depend on the time, made again whenever a verified token is used. */
+  private void checkTimes(long expiresAtMillis, Date notBefore) {
+    long now = clock.millis();
+    if (expiresAtMillis <= now) {
+      throw unauthorized("token expired");
+    }
+    if (notBefore != null && notBefore.getTime() > now + 5_000) {
+      throw unauthorized("token not valid yet");
     }
   }
 
@@ -126,13 +150,10 @@ public final class TokenService {
         throw unauthorized("bad token signature");
       }
       JWTClaimsSet c = jwt.getJWTClaimsSet();
-      long now = clock.millis();
-      if (c.getExpirationTime() == null || c.getExpirationTime().getTime() <= now) {
+      if (c.getExpirationTime() == null) {
         throw unauthorized("token expired");
       }
-      if (c.getNotBeforeTime() != null && c.getNotBeforeTime().getTime() > now + 5_000) {
-        throw unauthorized("token not valid yet");
-      }
+      checkTimes(c.getExpirationTime().getTime(), c.getNotBeforeTime());
       if (!expectedType.equals(c.getStringClaim("typ"))) {
         throw unauthorized("a " + c.getStringClaim("typ") + " token cannot be used as " + expectedType + " token");
       }
