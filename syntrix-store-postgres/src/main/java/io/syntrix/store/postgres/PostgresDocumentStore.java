@@ -78,7 +78,10 @@ public final class PostgresDocumentStore implements DocumentStore {
       follower = new SequenceFollower(options.jdbcUrl(), recordedLastSeq(pool));
       changeLog = new PostgresChangeLog(pool, follower, ChangeMessage::change);
       sequencer = options.sequencer() ? new Sequencer(Sequencer.Options.defaults(options.jdbcUrl()),
-          PostgresDocumentStore::route, follower::sequencedHere) : null;
+          PostgresDocumentStore::route, entries -> {
+            changeLog.sequencedHere(entries); // before the follower publishes their seqs: readers find them here
+            follower.sequencedHere(entries);
+          }) : null;
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -92,7 +95,8 @@ public final class PostgresDocumentStore implements DocumentStore {
     this.indexes = new IndexScans(pool, options.scanPageSize());
     this.system = new PostgresSystemStore(pool);
     this.writers = new Writers(pool, follower::seqOf, options.writerThreads(), options.writeQueueCapacity());
-    this.retention = new Retention(pool, clock, options.retention(), options.purgeInterval());
+    this.retention = new Retention(pool, clock, options.retention(), options.purgeInterval(),
+        firstSeq -> changeLog.purgedThrough(firstSeq - 1));
     retention.start();
   }
 

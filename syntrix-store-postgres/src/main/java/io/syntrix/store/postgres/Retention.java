@@ -55,9 +55,12 @@ final class Retention implements AutoCloseable {
   private final Duration retention;
   private final Duration interval;
   private final ScheduledThreadPoolExecutor schedule;
+  /** Told the log's new first seq after each change-log step (the change log forgets what it holds below it). */
+  private final java.util.function.LongConsumer purged;
 
-  Retention(DataSource pool, Clock clock, Duration retention, Duration interval) {
+  Retention(DataSource pool, Clock clock, Duration retention, Duration interval, java.util.function.LongConsumer purged) {
     this.pool = pool;
+    this.purged = purged;
     this.clock = clock;
     this.retention = retention;
     this.interval = interval;
@@ -112,8 +115,10 @@ final class Retention implements AutoCloseable {
 
   /** One change-log step in its own transaction; empty when another process holds the purge lock. */
   Optional<ChangeLogPurge.Purged> purgeChanges(long cutoff, int max) {
-    return inStep("purging change-log entries committed before " + cutoff,
+    Optional<ChangeLogPurge.Purged> step = inStep("purging change-log entries committed before " + cutoff,
         c -> ChangeLogPurge.step(c, cutoff, max));
+    step.ifPresent(p -> purged.accept(p.firstSeq()));
+    return step;
   }
 
   /** One tombstone step in its own transaction; empty when another process holds the purge lock. */

@@ -31,11 +31,23 @@ public final class PostgresChangeLog implements ChangeLog {
   private final DataSource pool;
   private final SequenceFollower follower;
   private final Decoder decoder;
+  /** The log's tail as this process sequenced it: at most 8 MiB of payload. */
+  private final RecentEntries recent = new RecentEntries(8L << 20);
 
   public PostgresChangeLog(DataSource pool, SequenceFollower follower, Decoder decoder) {
     this.pool = pool;
     this.follower = follower;
     this.decoder = decoder;
+  }
+
+  /** What this process's sequencer has just committed (the whole batch, after its commit). */
+  public void sequencedHere(List<Sequencer.Entry> entries) {
+    recent.append(entries);
+  }
+
+  /** Entries up to {@code seq} were purged by this process's retention. */
+  public void purgedThrough(long seq) {
+    recent.dropThrough(seq);
   }
 
   @Override
@@ -62,6 +74,14 @@ public final class PostgresChangeLog implements ChangeLog {
    */
   @Override
   public List<ChangeEvent> read(long afterSeq, int max) {
+    List<Sequencer.Entry> tail = recent.after(afterSeq, lastSeq(), max);
+    if (tail != null) {
+      List<ChangeEvent> out = new ArrayList<>(tail.size());
+      for (Sequencer.Entry e : tail) {
+        out.add(decoder.decode(e.seq(), e.payload()));
+      }
+      return out;
+    }
     List<ChangeEvent> out = new ArrayList<>();
     try (Connection c = pool.getConnection();
          PreparedStatement s = c.prepareStatement(
