@@ -9,6 +9,7 @@ import io.syntrix.model.StringValue;
 import io.syntrix.model.SyntrixException;
 import io.syntrix.store.SystemStore;
 import io.syntrix.store.SystemStore.Versioned;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
@@ -397,6 +398,13 @@ public final class AuthService {
   /**
    * Creates the admin user at first start. Returns the generated password when none was given
    * (the caller prints it once), else null; does nothing when the admin exists.
+   *
+   * <p>Safe when several processes start on one store at the same moment: the admin's id is
+   * derived from its name ({@link #adminId}), so every starter writes the same record with
+   * compare-and-put on version 0 and exactly one write wins; only the winner returns a generated
+   * password, and the losers go on with the winner's user. The user record is written before the
+   * name points to it, so a starter that stops between the two leaves nothing a later start
+   * cannot finish.
    */
   public String bootstrapAdmin(String password) {
     if (userRecordByName(adminUsername).isPresent()) {
@@ -409,9 +417,23 @@ public final class AuthService {
       throw new SyntrixException(ErrorCode.BAD_REQUEST, "the configured admin password does not meet the password policy: "
           + String.join(", ", policy.problems(chosen)));
     }
-    createUser(adminUsername, chosen);
+    String id = adminId(adminUsername);
+    long now = clock.millis();
+    User admin = new User(id, adminUsername, hasher.hash(chosen), List.of("admin"), List.of(), false, now, now, 0, 0,
+        0);
+    boolean created = system.compareAndPut(USERS, id, 0, admin.toValue()) > 0;
+    // Every starter points the name at the same id; whichever write lands, the others are no-ops.
+    system.compareAndPut(USERNAMES, adminUsername, 0, MapValue.builder().put("id", new StringValue(id)).build());
+    if (!created) {
+      return null;
+    }
     log.info("created admin user '{}'", adminUsername);
     return password == null || password.isEmpty() ? chosen : null;
+  }
+
+  /** The admin's user id: the same in every process, so concurrent bootstraps write one record. */
+  static String adminId(String adminUsername) {
+    return UUID.nameUUIDFromBytes(("syntrix-admin:" + adminUsername).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   public String adminUsername() {
