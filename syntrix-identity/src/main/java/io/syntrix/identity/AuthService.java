@@ -422,13 +422,28 @@ public final class AuthService {
     User admin = new User(id, adminUsername, hasher.hash(chosen), List.of("admin"), List.of(), false, now, now, 0, 0,
         0);
     boolean created = system.compareAndPut(USERS, id, 0, admin.toValue()) > 0;
-    // Every starter points the name at the same id; whichever write lands, the others are no-ops.
-    system.compareAndPut(USERNAMES, adminUsername, 0, MapValue.builder().put("id", new StringValue(id)).build());
+    pointAdminNameAt(id);
     if (!created) {
       return null;
     }
     log.info("created admin user '{}'", adminUsername);
     return password == null || password.isEmpty() ? chosen : null;
+  }
+
+  /**
+   * Points the admin's name at {@code id}. Every starter writes the same value, so whichever write
+   * lands the others are no-ops. A name left pointing at no user (older versions wrote the name
+   * before the record, and may have stopped in between) is taken over, by compare-and-set.
+   */
+  private void pointAdminNameAt(String id) {
+    MapValue mapping = MapValue.builder().put("id", new StringValue(id)).build();
+    Optional<Versioned> name = system.get(USERNAMES, adminUsername);
+    if (name.isEmpty()) {
+      system.compareAndPut(USERNAMES, adminUsername, 0, mapping);
+    } else if (system.get(USERS, ((StringValue) name.get().value().get("id")).value()).isEmpty()) {
+      log.warn("the admin name '{}' pointed at no user; it now names {}", adminUsername, id);
+      system.compareAndPut(USERNAMES, adminUsername, name.get().version(), mapping);
+    }
   }
 
   /** The admin's user id: the same in every process, so concurrent bootstraps write one record. */

@@ -302,7 +302,8 @@ public final class DatabaseService {
    * fixed id {@value #DEFAULT_ID}, every starter writes its record with compare-and-put on
    * version 0 (exactly one wins), then points the slug at it (the same value from everyone). The
    * record is written before the slug, so a starter stopped between the two leaves nothing a
-   * later start cannot finish. Stores bootstrapped before keep their default's random id.
+   * later start cannot finish; a slug left naming no database (older versions wrote it first) is
+   * taken over. Stores bootstrapped before keep their default's random id.
    */
   public LogicalDatabase bootstrapDefault(String ownerId) {
     Optional<LogicalDatabase> existing = find(DEFAULT_SLUG);
@@ -315,7 +316,14 @@ public final class DatabaseService {
     if (system.compareAndPut(DATABASES, DEFAULT_ID, 0, db.toValue()) > 0) {
       log.info("created the default database {}", DEFAULT_ID);
     }
-    system.compareAndPut(SLUGS, DEFAULT_SLUG, 0, idRecord(DEFAULT_ID));
+    Optional<Versioned> slug = system.get(SLUGS, DEFAULT_SLUG);
+    if (slug.isEmpty()) {
+      system.compareAndPut(SLUGS, DEFAULT_SLUG, 0, idRecord(DEFAULT_ID));
+    } else {
+      // It names no database (else find had found it): older versions wrote the slug first and may have stopped.
+      log.warn("the slug 'default' named no database; it now names {}", DEFAULT_ID);
+      system.compareAndPut(SLUGS, DEFAULT_SLUG, slug.get().version(), idRecord(DEFAULT_ID));
+    }
     changed();
     return find(DEFAULT_SLUG).orElseThrow(() -> new IllegalStateException(
         "the slug 'default' names a database that does not exist"));
