@@ -44,6 +44,8 @@ final class TestServer implements AutoCloseable {
   final int port;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Settings settings;
+  /** False for a {@link #peer}: the storage is closed by the server it shares. */
+  private final boolean ownsStorage;
   /** The token requests carry by default (null: anonymous). */
   String token;
 
@@ -82,8 +84,13 @@ final class TestServer implements AutoCloseable {
   }
 
   private TestServer(TestStorage storage, Settings settings) {
+    this(storage, settings, true);
+  }
+
+  private TestServer(TestStorage storage, Settings settings, boolean ownsStorage) {
     this.storage = storage;
     this.settings = settings;
+    this.ownsStorage = ownsStorage;
     store = storage.open(settings.clock(), settings.writeQueueCapacity());
     identity = IdentityServices.start(store, settings.identity());
     streamer = io.syntrix.streamer.InProcessStreamer.start(store.changeLog(), io.syntrix.streamer.StreamerOptions.defaults());
@@ -95,10 +102,20 @@ final class TestServer implements AutoCloseable {
         : signup("tester", PASSWORD);
   }
 
+  /**
+   * Another gateway on this server's storage, as a second process of a cluster would be: its own
+   * store (pool), identity, streamer and port, and its own data directory {@code dataDir}. Only
+   * PostgreSQL can be shared; closing the peer leaves the storage to this server.
+   */
+  TestServer peer(Path dataDir) {
+    return new TestServer(storage, new Settings(settings.clock(), settings.writeQueueCapacity(),
+        identityOptions(dataDir), settings.gateway()), false);
+  }
+
   /** Stops this server, keeping its data, and starts a new one like it on that data. */
   TestServer restart() {
     stop();
-    return new TestServer(storage, settings);
+    return new TestServer(storage, settings, ownsStorage);
   }
 
   /** Runs the store's retention now: what the retention period lets go is purged. */
@@ -234,7 +251,9 @@ final class TestServer implements AutoCloseable {
     try {
       stop();
     } finally {
-      storage.close();
+      if (ownsStorage) {
+        storage.close();
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import io.syntrix.model.StringValue;
 import io.syntrix.model.SyntrixException;
 import io.syntrix.store.SystemStore;
 import io.syntrix.store.SystemStore.Versioned;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
@@ -397,6 +398,13 @@ public final class AuthService {
   /**
    * Creates the admin user at first start. Returns the generated password when none was given
    * (the caller prints it once), else null; does nothing when the admin exists.
+   *
+   * <p>Safe when several processes start on one store at the same moment: the admin's id is
+   * derived from its name ({@link #adminId}), so every starter writes the same record with
+   * compare-and-put on version 0 and exactly one write wins; only the winner returns a generated
+   * password, and the losers go on with the winner's user. The user record is written before the
+   * name points to it, so a starter that stops between the two leaves nothing a later start
+   * cannot finish.
    */
   public String bootstrapAdmin(String password) {
     if (userRecordByName(adminUsername).isPresent()) {
@@ -409,9 +417,38 @@ public final class AuthService {
       throw new SyntrixException(ErrorCode.BAD_REQUEST, "the configured admin password does not meet the password policy: "
           + String.join(", ", policy.problems(chosen)));
     }
-    createUser(adminUsername, chosen);
+    String id = adminId(adminUsername);
+    long now = clock.millis();
+    User admin = new User(id, adminUsername, hasher.hash(chosen), List.of("admin"), List.of(), false, now, now, 0, 0,
+        0);
+    boolean created = system.compareAndPut(USERS, id, 0, admin.toValue()) > 0;
+    pointAdminNameAt(id);
+    if (!created) {
+      return null;
+    }
     log.info("created admin user '{}'", adminUsername);
     return password == null || password.isEmpty() ? chosen : null;
+  }
+
+  /**
+   * Points the admin's name at {@code id}. Every starter writes the same value, so whichever write
+   * lands the others are no-ops. A name left pointing at no user (older versions wrote the name
+   * before the record, and may have stopped in between) is taken over, by compare-and-set.
+   */
+  private void pointAdminNameAt(String id) {
+    MapValue mapping = MapValue.builder().put("id", new StringValue(id)).build();
+    Optional<Versioned> name = system.get(USERNAMES, adminUsername);
+    if (name.isEmpty()) {
+      system.compareAndPut(USERNAMES, adminUsername, 0, mapping);
+    } else if (system.get(USERS, ((StringValue) name.get().value().get("id")).value()).isEmpty()) {
+      log.warn("the admin name '{}' pointed at no user; it now names {}", adminUsername, id);
+      system.compareAndPut(USERNAMES, adminUsername, name.get().version(), mapping);
+    }
+  }
+
+  /** The admin's user id: the same in every process, so concurrent bootstraps write one record. */
+  static String adminId(String adminUsername) {
+    return UUID.nameUUIDFromBytes(("syntrix-admin:" + adminUsername).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   public String adminUsername() {

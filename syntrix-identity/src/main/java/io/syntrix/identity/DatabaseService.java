@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class DatabaseService {
   private static final Logger log = LoggerFactory.getLogger(DatabaseService.class);
   public static final String DEFAULT_SLUG = "default";
+  /** The id of the {@code default} database when it is created (stores created before may have another). */
+  static final String DEFAULT_ID = "0000000000000001";
   static final Set<String> RESERVED_SLUGS = Set.of("default", "admin", "system", "api", "auth");
   private static final Pattern SLUG = Pattern.compile("[a-z][a-z0-9-]{2,62}");
   private static final Pattern ID = Pattern.compile("[0-9a-f]{16}");
@@ -56,6 +58,7 @@ public final class DatabaseService {
       new java.util.concurrent.ConcurrentHashMap<>();
   private static final long RESOLVED_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
   private static final int RESOLVED_MAX = 10_000;
+  private volatile long lastChangeNanos = System.nanoTime();
 
   /** A lookup's answer (null: no such database) and when it was made. */
   private record Resolved(LogicalDatabase db, long atNanos) {}
@@ -168,12 +171,20 @@ public final class DatabaseService {
       }
       r = new Resolved(find(identifier).orElse(null), now);
       resolved.put(identifier, r);
+      if (lastChangeNanos - now >= 0) {
+        resolved.remove(identifier, r); // a change of ours may have landed after this lookup read
+      }
     }
     return Optional.ofNullable(r.db());
   }
 
-  /** Forgets every recent lookup: called after this process changed a database or a slug. */
+  /**
+   * Forgets every recent lookup: called after this process changed a database or a slug. The
+   * time is set before the clear, so a lookup that read before the change and puts its answer
+   * after the clear sees it and takes the answer back.
+   */
   private void changed() {
+    lastChangeNanos = System.nanoTime();
     resolved.clear();
   }
 
@@ -284,14 +295,38 @@ public final class DatabaseService {
     return purged;
   }
 
-  /** Creates the {@code default} database owned by {@code ownerId} unless it exists; returns it. */
+  /**
+   * Creates the {@code default} database owned by {@code ownerId} unless it exists; returns it.
+   *
+   * <p>Safe when several processes start on one store at the same moment: the database gets the
+   * fixed id {@value #DEFAULT_ID}, every starter writes its record with compare-and-put on
+   * version 0 (exactly one wins), then points the slug at it (the same value from everyone). The
+   * record is written before the slug, so a starter stopped between the two leaves nothing a
+   * later start cannot finish; a slug left naming no database (older versions wrote it first) is
+   * taken over. Stores bootstrapped before keep their default's random id.
+   */
   public LogicalDatabase bootstrapDefault(String ownerId) {
     Optional<LogicalDatabase> existing = find(DEFAULT_SLUG);
     if (existing.isPresent()) {
       return existing.get();
     }
-    Principal admin = new Principal(ownerId, "bootstrap", List.of("admin"), List.of(), java.util.Map.of(), Long.MAX_VALUE);
-    return create(admin, new Spec("Default", DEFAULT_SLUG, "Created at first start", ownerId, null, null));
+    long now = clock.millis();
+    LogicalDatabase db = new LogicalDatabase(DEFAULT_ID, DEFAULT_SLUG, "Default", "Created at first start", ownerId,
+        now, now, LogicalDatabase.ACTIVE, 0, 0);
+    if (system.compareAndPut(DATABASES, DEFAULT_ID, 0, db.toValue()) > 0) {
+      log.info("created the default database {}", DEFAULT_ID);
+    }
+    Optional<Versioned> slug = system.get(SLUGS, DEFAULT_SLUG);
+    if (slug.isEmpty()) {
+      system.compareAndPut(SLUGS, DEFAULT_SLUG, 0, idRecord(DEFAULT_ID));
+    } else {
+      // It names no database (else find had found it): older versions wrote the slug first and may have stopped.
+      log.warn("the slug 'default' named no database; it now names {}", DEFAULT_ID);
+      system.compareAndPut(SLUGS, DEFAULT_SLUG, slug.get().version(), idRecord(DEFAULT_ID));
+    }
+    changed();
+    return find(DEFAULT_SLUG).orElseThrow(() -> new IllegalStateException(
+        "the slug 'default' names a database that does not exist"));
   }
 
   private List<LogicalDatabase> all(Predicate<LogicalDatabase> filter) {

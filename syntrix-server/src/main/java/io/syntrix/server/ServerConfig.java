@@ -40,7 +40,7 @@ import java.util.Map;
  *   postgresUrl: ...       # SYNTRIX_POSTGRES_URL, --postgres-url: jdbc:postgresql://HOST:PORT/DB?user=U&password=P
  * identity:
  *   adminPassword: ...     # SYNTRIX_ADMIN_PASSWORD; used at first start only; generated and printed if unset
- *   signingKeyFile: ...    # default <dataDir>/keys/auth_private.pem
+ *   signingKeyFile: ...    # PEM file of the token signing key; unset: one key for the cluster, kept in the store
  *   maxDatabasesPerUser: 10
  * realtime:                # flow control and limits of WebSocket/SSE clients (docs/design/realtime.md)
  *   maxPendingBytes: 4194304          # per connection; past it: slow_consumer
