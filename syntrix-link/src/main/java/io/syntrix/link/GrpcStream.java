@@ -350,6 +350,7 @@ final class GrpcStream implements Stream, ClientResponseObserver<GatewayFrame, S
     welcome.completeExceptionally(e);
     failReplies(e.getMessage());
     if (transition(State.OPEN, State.CUT_OFF)) {
+      owner.remoteRunning = false; // until a new stream is welcomed
       log.info("link of gateway {} lost: {}", gatewayId, why);
       inbox.add(new Inbound.End(CutOff.Reason.LINK_LOST, Map.of()));
     }

@@ -32,7 +32,7 @@ public final class GrpcStreamer implements Streamer {
   private final ScheduledExecutorService timer;
   private final Set<GrpcStream> streams = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
-  /** What the streamer last said about itself (Welcome and heartbeats of any stream). */
+  /** What the streamer last said about itself (Welcome and heartbeats of any stream); false once a link is lost. */
   volatile boolean remoteRunning = true;
 
   private GrpcStreamer(ManagedChannel channel, LinkOptions options) {
@@ -79,7 +79,8 @@ public final class GrpcStreamer implements Streamer {
 
   /**
    * True while the link is usable as far as this end knows: not closed, the channel not failed,
-   * and the streamer's last Welcome or heartbeat said it was matching.
+   * no stream's link lost since the last Welcome, and the streamer's last Welcome or heartbeat
+   * said it was matching.
    */
   @Override
   public boolean isRunning() {
