@@ -213,7 +213,7 @@ final class GrpcStream implements Stream, ClientResponseObserver<GatewayFrame, S
     }
     if (answer.hasSubscribeFailed()) {
       forget(sub);
-      ErrorCode code = ErrorCode.valueOf(answer.getSubscribeFailed().getCode());
+      ErrorCode code = errorCode(answer.getSubscribeFailed().getCode());
       String message = answer.getSubscribeFailed().getMessage();
       throw code == ErrorCode.BAD_REQUEST ? new InvalidInputException(message) : new StreamerException(code, message);
     }
@@ -222,6 +222,15 @@ final class GrpcStream implements Stream, ClientResponseObserver<GatewayFrame, S
     sub.floor = resume == SubscribeResult.Resume.REPLAY ? request.resumeAfter() : ok.getLiveAfterSeq();
     sub.confirmed = true;
     return new SubscribeResult(request.subscriptionId(), ok.getLiveAfterSeq(), resume);
+  }
+
+  /** The streamer's error code; one this gateway does not know (a newer streamer) is an internal error. */
+  private static ErrorCode errorCode(String name) {
+    try {
+      return ErrorCode.valueOf(name);
+    } catch (IllegalArgumentException unknown) {
+      return ErrorCode.INTERNAL_ERROR;
+    }
   }
 
   private void forget(Sub sub) {
