@@ -26,7 +26,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -174,6 +176,55 @@ class GrpcLinkTest extends StreamerTestSupport {
     client = GrpcStreamer.connect("127.0.0.1", port, LINK);
     assertThatThrownBy(() -> client.open("gw", new RecordingHandler()))
         .isInstanceOfSatisfying(StreamerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+  }
+
+  /**
+   * A handler that subscribes on the delivery thread while the gateway has stopped reading (its
+   * inbox full, the streamer's call not ready) still gets its reply: the gateway reads on while a
+   * reply is awaited.
+   */
+  @Test
+  void aSubscribeFromTheDeliveryThreadIsAnsweredWhileTheGatewayIsBehind() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<SubscribeResult> fromHandler = new CompletableFuture<>();
+    AtomicReference<Stream> self = new AtomicReference<>();
+    RecordingHandler h = new RecordingHandler() {
+      @Override
+      public void onDelivery(EventDelivery delivery) {
+        if (!fromHandler.isDone()) {
+          awaitQuietly(release);
+          try {
+            fromHandler.complete(self.get().subscribe(SubscribeRequest.live("B", DB, ROOMS, List.of())));
+          } catch (RuntimeException e) {
+            fromHandler.completeExceptionally(e);
+          }
+        }
+        super.onDelivery(delivery);
+      }
+    };
+    Stream stream = openOverTheLink(h);
+    self.set(stream);
+    String padding = "x".repeat(1_000);
+    for (int i = 0; i < 400; i++) {
+      put("d" + (i % 50), "{\"n\":" + i + ",\"pad\":\"" + padding + "\"}");
+    }
+    await().atMost(WAIT).until(() -> streamer.position() == store.changeLog().lastSeq());
+    await().atMost(WAIT).until(() -> meters.get("syntrix.streamer.queue.depth").tag("gateway", "gw").gauge().value() > 10);
+    release.countDown();
+    SubscribeResult b = fromHandler.get(30, TimeUnit.SECONDS);
+    assertThat(b.resume()).isEqualTo(SubscribeResult.Resume.NONE);
+    await().atMost(WAIT).until(() -> h.hits("A").size() == 400);
+    long next = put("e", "{}");
+    await().atMost(WAIT).until(() -> h.hits("B").stream().anyMatch(hit -> hit.seq() == next));
+    assertThat(h.cutOff).isNotDone();
+  }
+
+  static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
