@@ -186,6 +186,73 @@ abstract class StreamerContractTest extends StreamerTestSupport {
   }
 
   /**
+   * Subscribes, replacements (the same id again) and unsubscribes race with writes: each id's
+   * deliveries stay in seq order without repeats, and an id subscribed at the end has, after its
+   * last live point, exactly what the oracle says.
+   */
+  @Test
+  void racingSubscribesReplacesAndUnsubscribesLeaveEveryKeptSubscriptionExact() throws Exception {
+    long seed = seed("racing");
+    startBoth();
+    RecordingHandler[] handlers = {new RecordingHandler(), new RecordingHandler()};
+    Stream[] streams = {connect().open("gw0", handlers[0]), connect().open("gw1", handlers[1])};
+    record Last(int stream, List<Filter> filters, long liveAfter, boolean subscribed) {}
+    Map<String, Last> last = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread writer = Thread.ofPlatform().name("test-writer").start(() -> {
+      randomWrites(new Random(seed), 2_000);
+      writing.set(false);
+    });
+    List<Thread> racers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int thread = t;
+      racers.add(Thread.ofPlatform().name("test-racer-" + t).start(() -> {
+        Random r = new Random(seed + 10 + thread);
+        Stream stream = streams[thread % 2];
+        while (writing.get()) {
+          String id = "t" + thread + "-" + r.nextInt(4);
+          if (r.nextInt(3) == 0) {
+            stream.unsubscribe(id);
+            last.computeIfPresent(id, (k, l) -> new Last(l.stream(), l.filters(), l.liveAfter(), false));
+          } else {
+            List<Filter> f = filters(FILTERS[r.nextInt(FILTERS.length)]);
+            SubscribeResult res = stream.subscribe(SubscribeRequest.live(id, DB, ROOMS, f));
+            last.put(id, new Last(thread % 2, f, res.liveAfterSeq(), true));
+          }
+          ExactlyOnceTest.sleepQuietly(r.nextInt(3));
+        }
+      }));
+    }
+    writer.join();
+    for (Thread t : racers) {
+      t.join();
+    }
+    long end = store.changeLog().lastSeq();
+    await().atMost(WAIT).until(() -> streamer.position() == end);
+    Oracle oracle = new Oracle(log());
+    Map<String, List<RecordingHandler.Hit>> expected = new HashMap<>();
+    last.forEach((id, l) -> {
+      if (l.subscribed()) {
+        expected.put(id, oracle.expected(id, DB, ROOMS, l.filters(), l.liveAfter()));
+      }
+    });
+    await().atMost(WAIT).until(() -> expected.entrySet().stream().allMatch(e -> handlers[last.get(e.getKey()).stream()]
+        .hits(e.getKey()).stream().filter(h -> h.seq() > last.get(e.getKey()).liveAfter()).count()
+        >= e.getValue().size()));
+    for (Map.Entry<String, Last> e : last.entrySet()) {
+      List<RecordingHandler.Hit> got = handlers[e.getValue().stream()].hits(e.getKey());
+      assertThat(got).extracting(RecordingHandler.Hit::seq).as("seed %d, %s: in order, no repeats", seed, e.getKey())
+          .isSorted().doesNotHaveDuplicates();
+      if (e.getValue().subscribed()) {
+        assertThat(got.stream().filter(h -> h.seq() > e.getValue().liveAfter()).toList())
+            .as("seed %d, %s after %d", seed, e.getKey(), e.getValue().liveAfter())
+            .containsExactlyElementsOf(expected.get(e.getKey()));
+      }
+    }
+    assertThat(expected).as("some ids were still subscribed at the end").isNotEmpty();
+  }
+
+  /**
    * A gateway that stops taking deliveries is cut off as a slow consumer once the streamer's
    * budget for it is spent (whatever the transport buffers before that), without delaying another
    * gateway; it gets everything queued before the cut-off, then positions that resume it exactly.
