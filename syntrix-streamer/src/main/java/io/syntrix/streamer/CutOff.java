@@ -24,6 +24,11 @@ public record CutOff(Reason reason, Map<String, Long> resumeAfter) {
     /** The streamer fell behind change-log retention; resubscribing reports {@link SubscribeResult.Resume#RESET}. */
     LOG_TRUNCATED,
     /** The streamer is shutting down. */
-    SHUTDOWN
+    SHUTDOWN,
+    /**
+     * The link to a remote streamer broke or went silent (syntrix-link); the positions are the
+     * gateway's own record of what it was handed. Reconnect and resubscribe with them.
+     */
+    LINK_LOST
   }
 }

@@ -3,7 +3,9 @@ package io.syntrix.streamer;
 /**
  * The realtime matcher as gateways see it (D7): one {@link Stream} per gateway, over which the
  * gateway registers subscriptions and receives pre-matched {@link EventDelivery}s. Standalone mode
- * wires {@link InProcessStreamer}; distributed mode will put the same interfaces on a gRPC stream.
+ * wires {@link InProcessStreamer}; distributed mode puts the same interfaces on a gRPC stream
+ * (syntrix-link: {@code LinkServer} serves a streamer, {@code GrpcStreamer} reaches it). Every
+ * implementation passes {@code StreamerContractTest}.
  */
 public interface Streamer extends AutoCloseable {
 
