@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * {@code --role streamer} runs {@link StreamerNode}.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Start Syntrix standalone, on the embedded store or on PostgreSQL.")
+    description = "Start Syntrix: standalone (--role all) on the embedded store or on PostgreSQL, or one role of a "
+        + "cluster on PostgreSQL (--role gateway or streamer).")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 

@@ -174,6 +174,22 @@ class RolesProcessTest {
     assertThat(Files.readString(dir.resolve("bad-gateway.err"))).contains("--role gateway needs --streamer");
   }
 
+  @Test
+  void aGatewayWhoseStreamersAllFailToAnswerDoesNotStart() throws Exception {
+    EmbeddedPostgresServer.TestDatabase database = EmbeddedPostgresServer.shared().createDatabase("nostreamer");
+    try {
+      Process gateway = start("lonely-gateway", "--role", "gateway", "--store", "postgres",
+          "--postgres-url", database.jdbcUrl(), "--streamer", "127.0.0.1:1,127.0.0.1:2", "--port", "0");
+      assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(gateway.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(dir.resolve("lonely-gateway.err")))
+          .contains("no streamer answers").contains("127.0.0.1:1: ").contains("127.0.0.1:2: ");
+    } finally {
+      killEveryChild();
+      database.close();
+    }
+  }
+
   private Process start(String name, String... args) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
