@@ -101,7 +101,8 @@ public final class GrpcStreamer implements Streamer {
     }
     return remoteRunning
         ? "the link to the streamer at " + target + " is down (" + channel.getState(false) + "): realtime events stopped"
-        : "the link to the streamer at " + target + " was lost or the streamer stopped matching: realtime events stopped";
+        : "the link to the streamer at " + target + " was lost, or the streamer stopped or shut down: realtime "
+            + "events stopped";
   }
 
   /** Cuts every open stream off with {@link CutOff.Reason#SHUTDOWN} and closes the channel. */

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code serve --role streamer} and two {@code serve --role gateway}, on real sockets. A WebSocket
  * client on each gateway subscribes to the same filtered query while writes go through both
  * gateways; each client gets every matching change exactly once, in seq order, whichever gateway
- * wrote it. Then the streamer is killed and each gateway's {@code /ready} turns 503 naming the link.
+ * wrote it. Then the streamer is stopped and each gateway's {@code /ready} turns 503 naming the link.
  * Every process the test starts is killed by its own pid afterwards, also on failure.
  */
 class RolesProcessTest {
@@ -142,8 +142,9 @@ class RolesProcessTest {
       }
       assertThat(seqsSeen.get(0)).as("both clients saw the same changes at the same positions").isEqualTo(seqsSeen.get(1));
 
-      // The streamer dies: each gateway's /ready reports the lost link.
-      streamer.destroyForcibly();
+      // The streamer stops (SIGTERM: its shutdown is relayed over the link; a SIGKILL's lost link is
+      // GrpcLinkTest's): each gateway's /ready reports it.
+      streamer.destroy();
       assertThat(streamer.waitFor(10, TimeUnit.SECONDS)).isTrue();
       for (String base : gateways) {
         HttpResponse<String> ready = get(base + "/ready");
