@@ -5,18 +5,18 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syntrix.gateway.GatewayOptions;
 import io.syntrix.gateway.GatewayServer;
 import io.syntrix.identity.IdentityServices;
+import io.syntrix.link.LinkOptions;
 import io.syntrix.store.DocumentStore;
 import io.syntrix.store.postgres.PostgresDocumentStore;
 import io.syntrix.store.postgres.PostgresStoreOptions;
 import io.syntrix.store.rocksdb.RocksDocumentStore;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
-import java.nio.file.Path;
 import io.syntrix.streamer.Checkpoint;
 import io.syntrix.streamer.InProcessStreamer;
 import io.syntrix.streamer.Streamer;
-import io.syntrix.link.LinkOptions;
 import io.syntrix.streamer.StreamerOptions;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 
 /**
  * The wiring of standalone mode ({@code --role all}): the store (embedded RocksDB, or PostgreSQL),
