@@ -127,7 +127,7 @@ public final class GatewayServer implements AutoCloseable {
       return new OpsApi.Readiness("unavailable", "the store's committer is not running: writes cannot commit");
     }
     if (!streamer.isRunning()) {
-      return new OpsApi.Readiness("unavailable", "the streamer's puller is not running: realtime events stopped");
+      return new OpsApi.Readiness("unavailable", streamer.notRunningReason());
     }
     return OpsApi.Readiness.READY;
   }

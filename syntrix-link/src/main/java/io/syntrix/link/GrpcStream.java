@@ -327,6 +327,9 @@ final class GrpcStream implements Stream, ClientResponseObserver<GatewayFrame, S
       case DELIVERY, RESET, CHANGE_FAILED -> received(frame, frame.getSerializedSize());
       case CUT_OFF -> {
         if (transition(State.OPEN, State.CUT_OFF)) {
+          if (LinkCodec.reason(frame.getCutOff().getReason()) == CutOff.Reason.SHUTDOWN) {
+            owner.remoteRunning = false; // the streamer is stopping: not running until a new stream is welcomed
+          }
           inbox.add(new Inbound.End(LinkCodec.reason(frame.getCutOff().getReason()),
               Map.copyOf(frame.getCutOff().getResumeAfterMap())));
         }

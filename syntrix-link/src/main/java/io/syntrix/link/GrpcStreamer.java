@@ -35,7 +35,10 @@ public final class GrpcStreamer implements Streamer {
   /** What the streamer last said about itself (Welcome and heartbeats of any stream); false once a link is lost. */
   volatile boolean remoteRunning = true;
 
-  private GrpcStreamer(ManagedChannel channel, LinkOptions options) {
+  private final String target;
+
+  private GrpcStreamer(ManagedChannel channel, LinkOptions options, String target) {
+    this.target = target;
     this.channel = channel;
     this.stub = LinkGrpc.newStub(channel);
     this.options = options;
@@ -48,7 +51,7 @@ public final class GrpcStreamer implements Streamer {
     ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext()
         .flowControlWindow(options.flowControlWindow())
         .build();
-    return new GrpcStreamer(channel, options);
+    return new GrpcStreamer(channel, options, host + ":" + port);
   }
 
   /**
@@ -89,6 +92,17 @@ public final class GrpcStreamer implements Streamer {
     }
     ConnectivityState s = channel.getState(false);
     return s != ConnectivityState.SHUTDOWN && s != ConnectivityState.TRANSIENT_FAILURE && remoteRunning;
+  }
+
+  @Override
+  public String notRunningReason() {
+    if (closed) {
+      return "the link to the streamer at " + target + " is closed: realtime events stopped";
+    }
+    return remoteRunning
+        ? "the link to the streamer at " + target + " is down (" + channel.getState(false) + "): realtime events stopped"
+        : "the link to the streamer at " + target + " was lost, or the streamer stopped or shut down: realtime "
+            + "events stopped";
   }
 
   /** Cuts every open stream off with {@link CutOff.Reason#SHUTDOWN} and closes the channel. */

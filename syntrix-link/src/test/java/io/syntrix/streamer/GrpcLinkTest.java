@@ -70,6 +70,8 @@ class GrpcLinkTest extends StreamerTestSupport {
     CutOff cutOff = h.cutOff.get(30, TimeUnit.SECONDS);
     assertThat(cutOff).isEqualTo(new CutOff(CutOff.Reason.SHUTDOWN, Map.of("A", s1)));
     assertThat(stream.isOpen()).isFalse();
+    assertThat(client.isRunning()).as("a gateway's /ready sees the streamer stopped").isFalse();
+    assertThat(client.notRunningReason()).contains("the link to the streamer at 127.0.0.1:");
   }
 
   @Test

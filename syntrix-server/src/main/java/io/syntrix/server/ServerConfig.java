@@ -25,6 +25,9 @@ import java.util.Map;
  * server:
  *   host: 0.0.0.0          # SYNTRIX_HOST
  *   port: 8080             # SYNTRIX_PORT
+ *   role: all              # SYNTRIX_ROLE, --role: all | gateway | streamer (gateway and streamer need postgres)
+ *   linkPort: 9000         # SYNTRIX_LINK_PORT, --link-port: where a streamer serves the link
+ *   streamers: []          # SYNTRIX_STREAMER, --streamer: host:port[,host:port] a gateway links to, first that answers
  *   rateLimit:
  *     enabled: true        # SYNTRIX_RATE_LIMIT=false, or --no-rate-limit
  *     perMinute: 600       # requests per client IP
@@ -62,21 +65,22 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
                     boolean rateLimitEnabled, int perMinute, int authPerMinute, List<String> allowedOrigins,
                     List<String> trustedProxies, String adminPassword, Path signingKeyFile, int maxDatabasesPerUser,
                     RealtimeOptions realtime, long responseDeadlineMillis, SortLimits querySort, String storeEngine,
-                    String postgresUrl) {
+                    String postgresUrl, Cluster cluster) {
   static final String ROCKSDB = "rocksdb";
   static final String POSTGRES = "postgres";
 
   static ServerConfig defaults() {
     return new ServerConfig("0.0.0.0", 8080, Path.of("data"), Duration.ofDays(30), Durability.FSYNC_PERIODIC,
         true, 600, 20, List.of(), List.of(), null, null, 10, RealtimeOptions.defaults(), 60_000, SortLimits.DEFAULTS,
-        ROCKSDB, null);
+        ROCKSDB, null, Cluster.STANDALONE);
   }
 
   /** The YAML file's shape; absent keys keep the value below them. */
   @JsonIgnoreProperties(ignoreUnknown = false)
   record File(Server server, Storage storage, Identity identity, Realtime realtime, Query query) {
     record Server(String host, Integer port, RateLimit rateLimit, List<String> allowedOrigins,
-                  List<String> trustedProxies, Long responseDeadlineMillis) {}
+                  List<String> trustedProxies, Long responseDeadlineMillis, String role, Integer linkPort,
+                  List<String> streamers) {}
 
     record Query(Integer maxSortDocuments, Long maxSortBytes) {}
 
@@ -117,6 +121,8 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
       if (s.responseDeadlineMillis() != null) {
         c = c.withResponseLimits(s.responseDeadlineMillis(), c.querySort);
       }
+      Cluster cl = c.cluster.with(s.role(), s.linkPort() == null ? null : s.linkPort().toString(), null);
+      c = c.withCluster(s.streamers() != null ? cl.withStreamers(s.streamers()) : cl);
     }
     if (f.query() != null) {
       File.Query q = f.query();
@@ -183,7 +189,7 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
 
   ServerConfig withRealtime(RealtimeOptions realtime) {
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
-        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl);
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl, cluster);
   }
 
   /** How long a streamed response may take, and what a query may sort in memory. */
@@ -192,7 +198,7 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
         + responseDeadlineMillis);
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
         allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime,
-        responseDeadlineMillis, querySort, storeEngine, postgresUrl);
+        responseDeadlineMillis, querySort, storeEngine, postgresUrl, cluster);
   }
 
   private static int positive(int v, String name) {
@@ -208,6 +214,7 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
       c = c.withRateLimit(!rateLimit.equalsIgnoreCase("false") && !rateLimit.equals("0"), c.perMinute, c.authPerMinute);
     }
     c = c.withStore(env.get("SYNTRIX_STORE"), env.get("SYNTRIX_POSTGRES_URL"));
+    c = c.withCluster(c.cluster.with(env.get("SYNTRIX_ROLE"), env.get("SYNTRIX_LINK_PORT"), env.get("SYNTRIX_STREAMER")));
     String admin = env.get("SYNTRIX_ADMIN_PASSWORD");
     return admin != null && !admin.isEmpty() ? c.withIdentity(admin, c.signingKeyFile, c.maxDatabasesPerUser) : c;
   }
@@ -221,7 +228,7 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
         retention != null ? parseDuration(retention) : this.retention,
         durability != null ? parseDurability(durability) : this.durability,
         rateLimitEnabled, perMinute, authPerMinute, allowedOrigins, trustedProxies, adminPassword, signingKeyFile,
-        maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl);
+        maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl, cluster);
   }
 
   /**
@@ -237,23 +244,46 @@ record ServerConfig(String host, int port, Path dataDir, Duration retention, Dur
         "postgresUrl must be a JDBC URL such as jdbc:postgresql://HOST:PORT/DB?user=U&password=P");
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
         allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime,
-        responseDeadlineMillis, querySort, e, u);
+        responseDeadlineMillis, querySort, e, u, cluster);
+  }
+
+  ServerConfig withCluster(Cluster cluster) {
+    return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime,
+        responseDeadlineMillis, querySort, storeEngine, postgresUrl, cluster);
+  }
+
+  /**
+   * Checks what only the whole set of settings can tell: a gateway or a streamer needs PostgreSQL
+   * (the one store several processes share), and a gateway needs a streamer to link to.
+   */
+  ServerConfig validated() {
+    if (cluster.role() != Cluster.Role.ALL) {
+      String role = cluster.role().name().toLowerCase(Locale.ROOT);
+      InvalidInputException.check(storeEngine.equals(POSTGRES), "--role " + role
+          + " needs --store postgres (the processes of a cluster share one PostgreSQL database), got '" + storeEngine + "'");
+      InvalidInputException.check(postgresUrl != null,
+          "the postgres store needs --postgres-url (SYNTRIX_POSTGRES_URL, storage.postgresUrl)");
+    }
+    InvalidInputException.check(cluster.role() != Cluster.Role.GATEWAY || !cluster.streamers().isEmpty(),
+        "--role gateway needs --streamer host:port[,host:port] (SYNTRIX_STREAMER, server.streamers)");
+    return this;
   }
 
   ServerConfig withRateLimit(boolean enabled, int perMinute, int authPerMinute) {
     return new ServerConfig(host, port, dataDir, retention, durability, enabled, perMinute, authPerMinute,
-        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl);
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl, cluster);
   }
 
   ServerConfig withNetwork(List<String> allowedOrigins, List<String> trustedProxies) {
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
-        List.copyOf(allowedOrigins), List.copyOf(trustedProxies), adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl);
+        List.copyOf(allowedOrigins), List.copyOf(trustedProxies), adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl, cluster);
   }
 
   ServerConfig withIdentity(String adminPassword, Path signingKeyFile, int maxDatabasesPerUser) {
     InvalidInputException.check(maxDatabasesPerUser >= 0, "maxDatabasesPerUser must not be negative");
     return new ServerConfig(host, port, dataDir, retention, durability, rateLimitEnabled, perMinute, authPerMinute,
-        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl);
+        allowedOrigins, trustedProxies, adminPassword, signingKeyFile, maxDatabasesPerUser, realtime, responseDeadlineMillis, querySort, storeEngine, postgresUrl, cluster);
   }
 
   private static int parsePort(String s) {

@@ -5,27 +5,33 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.syntrix.gateway.GatewayOptions;
 import io.syntrix.gateway.GatewayServer;
 import io.syntrix.identity.IdentityServices;
+import io.syntrix.link.LinkOptions;
 import io.syntrix.store.DocumentStore;
 import io.syntrix.store.postgres.PostgresDocumentStore;
 import io.syntrix.store.postgres.PostgresStoreOptions;
 import io.syntrix.store.rocksdb.RocksDocumentStore;
 import io.syntrix.store.rocksdb.RocksStoreOptions;
-import java.nio.file.Path;
 import io.syntrix.streamer.Checkpoint;
 import io.syntrix.streamer.InProcessStreamer;
+import io.syntrix.streamer.Streamer;
 import io.syntrix.streamer.StreamerOptions;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 
 /**
- * The wiring of standalone mode: the store (embedded RocksDB, or PostgreSQL), identity, the
- * in-process streamer and the
- * HTTP gateway on Vert.x, sharing ONE Prometheus registry, so {@code /metrics} shows the
- * streamer's meters beside the gateway's. {@link #open} does what can fail on bad settings or
+ * The wiring of standalone mode ({@code --role all}): the store (embedded RocksDB, or PostgreSQL),
+ * identity, the in-process streamer and the HTTP gateway on Vert.x, sharing ONE Prometheus
+ * registry, so {@code /metrics} shows the streamer's meters beside the gateway's. {@link #open} does what can fail on bad settings or
  * data (store, identity); {@link #start} what can fail on the network (listening).
  *
  * <p>Shutdown order ({@link #shutdown}): stop accepting requests and let those in flight finish,
  * stop the streamer (recording its position), close the store (queued writes commit and the WAL
  * is fsynced), then stop Vert.x.
+ *
+ * <p>{@code --role gateway} is the same wiring with two differences: the PostgreSQL store never
+ * sequences, and the streamer is a {@link io.syntrix.link.GrpcStreamer} linked to the first
+ * configured streamer process that answers ({@link StreamerLinks}); {@code /ready} then reports
+ * the link's state.
  */
 final class Standalone {
   /** Local files: the signing key, the streamer's checkpoint, and RocksDB's data when it is the store. */
@@ -35,7 +41,7 @@ final class Standalone {
   final DocumentStore store;
   final IdentityServices identity;
   final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private InProcessStreamer streamer;
+  private Streamer streamer;
   private Vertx vertx;
   private GatewayServer gateway;
 
@@ -58,8 +64,9 @@ final class Standalone {
     if (ServerConfig.POSTGRES.equals(settings.storeEngine())) {
       io.syntrix.model.InvalidInputException.check(settings.postgresUrl() != null,
           "the postgres store needs --postgres-url (SYNTRIX_POSTGRES_URL, storage.postgresUrl)");
+      // A gateway never sequences: the streamer (role streamer) does, beside its matcher.
       store = new PostgresDocumentStore(PostgresStoreOptions.defaults(settings.postgresUrl())
-          .withRetention(settings.retention()));
+          .withRetention(settings.retention()).withSequencer(settings.cluster().role() != Cluster.Role.GATEWAY));
       description = settings.postgresUrl().replaceAll("password=[^&]*", "password=***");
     } else {
       store = RocksDocumentStore.open(RocksStoreOptions.defaults(dataDir)
@@ -93,8 +100,16 @@ final class Standalone {
         .withAllowedOrigins(settings.allowedOrigins()).withTrustedProxies(settings.trustedProxies())
         .withRealtime(settings.realtime()).withResponseDeadlineMillis(settings.responseDeadlineMillis())
         .withQuerySort(settings.querySort());
-    streamer = InProcessStreamer.start(store.changeLog(), StreamerOptions.defaults().withMeters(meters)
-        .withCheckpoint(Checkpoint.file(dataDir.resolve("streamer.checkpoint"))));
+    try {
+      streamer = settings.cluster().role() == Cluster.Role.GATEWAY
+          ? StreamerLinks.connect(settings.cluster().streamerAddresses(), LinkOptions.defaults())
+          : InProcessStreamer.start(store.changeLog(), StreamerOptions.defaults().withMeters(meters)
+              .withCheckpoint(Checkpoint.file(dataDir.resolve("streamer.checkpoint"))));
+    } catch (RuntimeException e) {
+      store.close();
+      vertx.close().await();
+      throw e;
+    }
     gateway = new GatewayServer(vertx, gatewayOptions, store, identity, streamer, meters);
     if (store instanceof PostgresDocumentStore pg) {
       io.micrometer.core.instrument.Gauge.builder("syntrix.sequencer.active", pg, s -> s.isSequencing() ? 1 : 0)
@@ -117,7 +132,7 @@ final class Standalone {
     }
   }
 
-  InProcessStreamer streamer() {
+  Streamer streamer() {
     return streamer;
   }
 

@@ -7,6 +7,8 @@ import io.syntrix.gateway.realtime.RealtimeOptions;
 import io.syntrix.model.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,5 +74,45 @@ class ServerConfigTest {
     Files.writeString(file, "query:\n  maxSortDocuments: 0\n");
     assertThatThrownBy(() -> defaults.withFile(file)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("query");
+  }
+
+  @Test
+  void theRoleLinkPortAndStreamersComeFromTheFileTheEnvironmentAndFlags() throws Exception {
+    assertThat(ServerConfig.defaults().cluster()).isEqualTo(Cluster.STANDALONE);
+    Path file = dir.resolve("cluster.yaml");
+    Files.writeString(file, """
+        server:
+          role: gateway
+          linkPort: 9100
+          streamers: ["s1:9000", "s2:9000"]
+        """);
+    ServerConfig fromFile = ServerConfig.defaults().withFile(file);
+    assertThat(fromFile.cluster()).isEqualTo(new Cluster(Cluster.Role.GATEWAY, 9100, List.of("s1:9000", "s2:9000")));
+    ServerConfig fromEnv = fromFile.withEnvironment(Map.of("SYNTRIX_ROLE", "Streamer", "SYNTRIX_LINK_PORT", "9200",
+        "SYNTRIX_STREAMER", "a:1, b:2"));
+    assertThat(fromEnv.cluster()).isEqualTo(new Cluster(Cluster.Role.STREAMER, 9200, List.of("a:1", "b:2")));
+    Cluster flags = fromEnv.cluster().with("all", "0", null);
+    assertThat(flags).as("a null flag keeps the value below it").isEqualTo(new Cluster(Cluster.Role.ALL, 0, List.of("a:1", "b:2")));
+    assertThat(flags.streamerAddresses()).extracting(a -> a.getHostString() + ":" + a.getPort())
+        .containsExactly("a:1", "b:2");
+  }
+
+  @Test
+  void aGatewayOrStreamerNeedsPostgresAndAGatewayAStreamerAddress() {
+    ServerConfig rocks = ServerConfig.defaults();
+    assertThat(rocks.validated()).as("standalone on the embedded store").isSameAs(rocks);
+    assertThatThrownBy(() -> rocks.withCluster(rocks.cluster().with("streamer", null, null)).validated())
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("--role streamer needs --store postgres");
+    ServerConfig pg = rocks.withStore("postgres", "jdbc:postgresql://127.0.0.1:5432/s");
+    assertThat(pg.withCluster(pg.cluster().with("streamer", null, null)).validated().cluster().role())
+        .isEqualTo(Cluster.Role.STREAMER);
+    assertThatThrownBy(() -> pg.withCluster(pg.cluster().with("gateway", null, null)).validated())
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("--role gateway needs --streamer");
+    assertThatThrownBy(() -> rocks.cluster().with("router", null, null))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("role must be");
+    assertThatThrownBy(() -> rocks.cluster().with(null, null, "nohost"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("host:port");
+    assertThatThrownBy(() -> rocks.cluster().with(null, "70000", null))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("port must be");
   }
 }

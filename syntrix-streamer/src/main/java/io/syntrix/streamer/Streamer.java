@@ -24,6 +24,11 @@ public interface Streamer extends AutoCloseable {
    */
   boolean isRunning();
 
+  /** Why {@link #isRunning()} is false, for readiness probes (a sentence naming what stopped). */
+  default String notRunningReason() {
+    return "the streamer's puller is not running: realtime events stopped";
+  }
+
   /** Stops matching and cuts off every open stream with {@link CutOff.Reason#SHUTDOWN}. */
   @Override
   void close();
