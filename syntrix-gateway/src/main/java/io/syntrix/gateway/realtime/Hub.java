@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * repeats a change; a route whose resume point retention has purged gets a reset snapshot. A
  * cut-off can land at any moment: between a subscribe's check and its registration (the subscribe
  * registers again, on the new stream), or while a reopen re-registers (the routes it did not reach
- * keep their positions for the next reopen).
+ * keep their positions for the next reopen). While the streamer cannot be reached, the hub keeps
+ * trying with backoff ({@link #reopenUntilOpen}); subscribes meanwhile fail, and the routes it
+ * holds resume where they were once the stream is back.
  */
 public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -62,6 +64,8 @@ public final class Hub implements AutoCloseable {
    * stream was cut off too): the next reopen resumes them from here. Guarded by {@code registration}.
    */
   private final Map<String, Long> unresumed = new HashMap<>();
+  /** Whether the reopen thread runs; guarded by {@code registration}. */
+  private boolean reopening;
   private volatile boolean closed;
 
   /** One client subscription: where its deliveries go and what it asked the streamer for. */
@@ -152,7 +156,15 @@ public final class Hub implements AutoCloseable {
     Map<String, Long> resume = new HashMap<>(unresumed);
     resume.putAll(cutOff.resumeAfter()); // the newer position of a route the cut-off stream had
     unresumed.clear();
-    stream = streamer.open(gatewayId, new Handler());
+    try {
+      stream = streamer.open(gatewayId, new Handler());
+    } catch (RuntimeException e) {
+      // The streamer cannot be reached (a lost link): every route keeps where it was, and the next
+      // attempt (the reopen thread's backoff, or a subscribe) starts from this cut-off again.
+      unresumed.putAll(resume);
+      pendingCutOff = cutOff;
+      throw e;
+    }
     List<Route> pending = List.copyOf(routes.values());
     for (int i = 0; i < pending.size(); i++) {
       Route route = pending.get(i);
@@ -231,22 +243,58 @@ public final class Hub implements AutoCloseable {
       try {
         pendingCutOff = cutOff;
         cutOffSignalled.signalAll();
+        if (reopening) {
+          return; // the running reopen thread takes this cut-off too
+        }
+        reopening = true;
       } finally {
         registration.unlock();
       }
       // Reopen off the delivery thread (it is this stream's, which is ending); a subscribe may beat us to it.
-      Thread.ofPlatform().name("syntrix-hub-reopen").start(() -> {
+      Thread.ofPlatform().name("syntrix-hub-reopen").start(Hub.this::reopenUntilOpen);
+    }
+  }
+
+  /**
+   * The reopen thread: reopens the cut-off stream, and while the streamer cannot be reached (a
+   * lost link, a streamer restarting) tries again with exponential backoff and jitter (0.1 s, up
+   * to 5 s) until it is open or the hub closes. Meanwhile every route keeps its resume position,
+   * so the clients lose nothing once the stream is back. One such thread at a time.
+   */
+  private void reopenUntilOpen() {
+    long backoff = 100;
+    while (true) {
+      registration.lock();
+      try {
+        if (closed) {
+          reopening = false;
+          return;
+        }
+        try {
+          ensureOpen();
+        } catch (RuntimeException e) {
+          log.warn("cannot reopen the hub's stream ({}); trying again in about {} ms", e.getMessage(), backoff);
+        }
+        if (stream.isOpen() && pendingCutOff == null) {
+          reopening = false;
+          return;
+        }
+      } finally {
+        registration.unlock();
+      }
+      try {
+        Thread.sleep(backoff / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+      } catch (InterruptedException e) {
         registration.lock();
         try {
-          if (!closed) {
-            ensureOpen();
-          }
-        } catch (RuntimeException e) {
-          log.error("cannot reopen the hub's stream", e);
+          reopening = false;
         } finally {
           registration.unlock();
         }
-      });
+        Thread.currentThread().interrupt();
+        return;
+      }
+      backoff = Math.min(backoff * 2, 5_000);
     }
   }
 

@@ -92,6 +92,9 @@ class HubTest {
     volatile Consumer<SubscribeRequest> beforeSubscribe = r -> {};
     /** The handler the hub gave its latest stream. */
     volatile DeliveryHandler handler;
+    /** Opens to refuse before one goes through, as a streamer out of reach refuses them. */
+    final AtomicInteger refuseOpens = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
 
     Intercepting(Streamer real) {
       this.real = real;
@@ -99,6 +102,10 @@ class HubTest {
 
     @Override
     public Stream open(String gatewayId, DeliveryHandler handler) {
+      if (refuseOpens.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        refused.incrementAndGet();
+        throw new IllegalStateException("the streamer cannot be reached (test)");
+      }
       Stream stream = real.open(gatewayId, handler);
       this.handler = handler;
       return new Stream() {
@@ -336,6 +343,28 @@ class HubTest {
     long first = put("r", "{\"n\":1}");
     long second = put("r", "{\"n\":2}");
     assertEachGot(connections, first, second);
+  }
+
+  @Test
+  void aStreamerOutOfReachIsRetriedWithBackoffAndEveryRouteResumesWhereItWas() {
+    Intercepting intercepting = intercepted();
+    List<Capturing> connections = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Capturing c = new Capturing();
+      subscribe(c, "held" + i, true);
+      connections.add(c);
+    }
+    long before = put("r", "{\"n\":0}");
+    assertEachGot(connections, before);
+    intercepting.refuseOpens.set(4);
+    cutTheHubOff();
+    long during1 = put("r", "{\"n\":1}");
+    long during2 = put("r", "{\"n\":2}");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(intercepting.refused.get()).isEqualTo(4));
+    long after = put("r", "{\"n\":3}");
+    // Every change exactly once, in order: what was written while the streamer was out of reach too.
+    assertEachGot(connections, before, during1, during2, after);
+    assertThat(hub.subscriptions()).isEqualTo(3);
   }
 
   @Test
