@@ -2,13 +2,7 @@ package io.syntrix.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syntrix.model.Json;
-import io.syntrix.model.MapValue;
-import io.syntrix.model.StringValue;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +25,6 @@ class PostgresOutageTest {
   @TempDir
   Path dir;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
   private static EmbeddedPostgres start(Path data, int port) throws Exception {
     EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
         .setServerConfig("listen_addresses", "127.0.0.1")
@@ -43,17 +35,6 @@ class PostgresOutageTest {
       b.setPort(port);
     }
     return b.start();
-  }
-
-  private HttpResponse<String> send(String base, String method, String path, String body, String token)
-      throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json");
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -69,35 +50,32 @@ class PostgresOutageTest {
         .withStore("postgres", "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres");
     Standalone server = Standalone.open(settings);
     try {
-      String base = "http://127.0.0.1:" + server.start(settings);
-      HttpResponse<String> login = send(base, "POST", "/auth/v1/login",
-          "{\"username\":\"syntrix\",\"password\":\"" + ADMIN_PASSWORD + "\"}", null);
-      assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-      String token = ((StringValue) ((MapValue) Json.parse(login.body())).get("access_token")).value();
-      assertThat(send(base, "POST", DOCS, "{\"id\":\"before\"}", token).statusCode()).isEqualTo(201);
+      ServerClient client = new ServerClient("http://127.0.0.1:" + server.start(settings));
+      String token = client.login("syntrix", ADMIN_PASSWORD);
+      assertThat(client.send("POST", DOCS, "{\"id\":\"before\"}", token).statusCode()).isEqualTo(201);
 
       pg.close();
 
-      HttpResponse<String> write = send(base, "POST", DOCS, "{\"id\":\"during\"}", token);
+      HttpResponse<String> write = client.send("POST", DOCS, "{\"id\":\"during\"}", token);
       assertThat(write.statusCode()).as(write.body()).isEqualTo(503);
       assertThat(write.headers().firstValue("Retry-After")).contains("1");
       assertThat(write.body()).contains("UNAVAILABLE");
-      HttpResponse<String> read = send(base, "GET", DOCS + "/before", null, token);
+      HttpResponse<String> read = client.send("GET", DOCS + "/before", null, token);
       assertThat(read.statusCode()).as(read.body()).isEqualTo(503);
-      assertThat(send(base, "GET", "/health", null, null).statusCode()).as("the process is alive").isEqualTo(200);
+      assertThat(client.send("GET", "/health", null, null).statusCode()).as("the process is alive").isEqualTo(200);
 
       pg = start(data, port);
       int[] attempt = {0};
       // A new id per attempt: one that committed but was not acknowledged must not make the next a conflict.
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (send(base, "POST", DOCS, "{\"id\":\"after" + attempt[0]++ + "\"}", token).statusCode() != 201) {
+      while (client.send("POST", DOCS, "{\"id\":\"after" + attempt[0]++ + "\"}", token).statusCode() != 201) {
         assertThat(System.nanoTime()).as("writes work again within 60 s of PostgreSQL's restart").isLessThan(deadline);
         Thread.sleep(500);
       }
-      assertThat(send(base, "GET", DOCS + "/before", null, token).statusCode()).isEqualTo(200);
-      assertThat(send(base, "GET", DOCS + "/during", null, token).statusCode()).isEqualTo(404);
+      assertThat(client.send("GET", DOCS + "/before", null, token).statusCode()).isEqualTo(200);
+      assertThat(client.send("GET", DOCS + "/during", null, token).statusCode()).isEqualTo(404);
 
-      HttpResponse<String> pulled = send(base, "GET",
+      HttpResponse<String> pulled = client.send("GET",
           "/replication/v1/databases/default/pull?collection=notes&checkpoint=0&limit=100", null, token);
       assertThat(pulled.statusCode()).as(pulled.body()).isEqualTo(200);
       assertThat(pulled.body()).contains("\"before\"").contains("\"after" + (attempt[0] - 1) + "\"")

@@ -8,19 +8,13 @@ import io.syntrix.model.MapValue;
 import io.syntrix.model.StringValue;
 import io.syntrix.model.Value;
 import io.syntrix.store.postgres.EmbeddedPostgresServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -38,18 +32,6 @@ class PostgresServerTest {
   @TempDir
   Path dir;
 
-  private final HttpClient http = HttpClient.newHttpClient();
-
-  private HttpResponse<String> send(String base, String method, String path, String body, String token)
-      throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json");
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
 
   @Test
   void restAndASnapshotHandedOverToLiveEventsWhileWritesFlow() throws Exception {
@@ -62,39 +44,19 @@ class PostgresServerTest {
         .withStore("postgres", database.jdbcUrl());
     Standalone server = Standalone.open(settings);
     try {
-      String base = "http://127.0.0.1:" + server.start(settings);
-      HttpResponse<String> login = send(base, "POST", "/auth/v1/login",
-          "{\"username\":\"syntrix\",\"password\":\"" + ADMIN_PASSWORD + "\"}", null);
-      assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-      String token = ((StringValue) ((MapValue) Json.parse(login.body())).get("access_token")).value();
+      ServerClient client = new ServerClient("http://127.0.0.1:" + server.start(settings));
+      String token = client.login("syntrix", ADMIN_PASSWORD);
       String docs = "/api/v1/databases/default/documents/notes";
 
       for (int i = 0; i < 50; i++) {
-        assertThat(send(base, "POST", docs, "{\"id\":\"a" + i + "\",\"n\":" + i + "}", token).statusCode()).isEqualTo(201);
+        assertThat(client.send("POST", docs, "{\"id\":\"a" + i + "\",\"n\":" + i + "}", token).statusCode()).isEqualTo(201);
       }
-      HttpResponse<String> read = send(base, "GET", docs + "/a7", null, token);
+      HttpResponse<String> read = client.send("GET", docs + "/a7", null, token);
       assertThat(read.statusCode()).isEqualTo(200);
       assertThat(((MapValue) Json.parse(read.body())).get("version")).isEqualTo(Json.parse("1"));
 
-      BlockingQueue<MapValue> frames = new LinkedBlockingQueue<>();
-      WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(base.replace("http", "ws") + "/realtime/ws"),
-          new WebSocket.Listener() {
-            private final StringBuilder text = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-              text.append(data);
-              if (last) {
-                frames.add((MapValue) Json.parse(text.toString()));
-                text.setLength(0);
-              }
-              socket.request(1);
-              return null;
-            }
-          }).join();
-      ws.sendText("{\"id\":\"auth-init\",\"type\":\"auth\",\"payload\":{\"token\":\"" + token
-          + "\",\"database\":\"default\"}}", true).join();
-      assertThat(next(frames).get("type")).isEqualTo(new StringValue("auth_ack"));
+      ServerClient.Realtime ws = client.realtime(token, "default");
+      BlockingQueue<MapValue> frames = ws.frames();
 
       // Writes flow from 8 clients while 4 subscriptions take their snapshots, one after another.
       int writers = 8;
@@ -106,7 +68,7 @@ class PostgresServerTest {
         threads.add(Thread.ofPlatform().start(() -> {
           try {
             for (int i = 0; i < each; i++) {
-              if (send(base, "POST", docs, "{\"id\":\"b" + ww + "-" + i + "\",\"n\":" + i + "}", token)
+              if (client.send("POST", docs, "{\"id\":\"b" + ww + "-" + i + "\",\"n\":" + i + "}", token)
                   .statusCode() == 201) {
                 written.incrementAndGet();
               }
@@ -119,8 +81,8 @@ class PostgresServerTest {
       int subscriptions = 4;
       for (int k = 0; k < subscriptions; k++) {
         Thread.sleep(150);
-        ws.sendText("{\"id\":\"s" + k + "\",\"type\":\"subscribe\",\"payload\":{\"query\":{\"collection\":\"notes\","
-            + "\"filters\":[]},\"includeData\":true,\"sendSnapshot\":true}}", true).join();
+        ws.send("{\"id\":\"s" + k + "\",\"type\":\"subscribe\",\"payload\":{\"query\":{\"collection\":\"notes\","
+            + "\"filters\":[]},\"includeData\":true,\"sendSnapshot\":true}}");
       }
       for (Thread t : threads) {
         t.join();
@@ -156,22 +118,16 @@ class PostgresServerTest {
           + " event", sub).hasSize(total).allSatisfy((id, times) -> assertThat(times).as(sub + " " + id).isEqualTo(1)));
       MapValue extra = frames.poll(500, TimeUnit.MILLISECONDS);
       assertThat(extra).as("nothing after").isNull();
-      ws.abort();
+      ws.socket().abort();
 
-      HttpResponse<String> ready = send(base, "GET", "/ready", null, null);
+      HttpResponse<String> ready = client.send("GET", "/ready", null, null);
       assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-      assertThat(send(base, "GET", "/metrics", null, null).body())
+      assertThat(client.send("GET", "/metrics", null, null).body())
           .containsPattern("(?m)^syntrix_sequencer_active 1\\.0$")
           .containsPattern("(?m)^syntrix_sequencer_lag_ms ");
     } finally {
       server.shutdown(1);
       database.close();
     }
-  }
-
-  private static MapValue next(BlockingQueue<MapValue> frames) throws InterruptedException {
-    MapValue f = frames.poll(10, TimeUnit.SECONDS);
-    assertThat(f).as("a frame within 10 s").isNotNull();
-    return f;
   }
 }

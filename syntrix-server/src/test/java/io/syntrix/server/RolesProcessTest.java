@@ -2,7 +2,6 @@ package io.syntrix.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syntrix.model.Json;
 import io.syntrix.model.IntegerValue;
 import io.syntrix.model.MapValue;
 import io.syntrix.model.StringValue;
@@ -13,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -86,9 +83,9 @@ class RolesProcessTest {
       List<BlockingQueue<MapValue>> clients = new ArrayList<>();
       for (String base : gateways) {
         assertThat(get(base + "/ready").statusCode()).isEqualTo(200);
-        String token = login(base);
+        String token = new ServerClient(base).login("syntrix", ADMIN_PASSWORD);
         tokens.add(token);
-        clients.add(subscribe(base, token));
+        clients.add(subscribe(new ServerClient(base), token));
       }
 
       // Two writers per gateway; every third document matches the subscriptions' filter.
@@ -96,14 +93,14 @@ class RolesProcessTest {
       Set<String> matching = ConcurrentHashMap.newKeySet();
       List<Thread> writers = new ArrayList<>();
       for (int w = 0; w < 4; w++) {
-        String base = gateways.get(w % 2);
+        ServerClient client = new ServerClient(gateways.get(w % 2));
         String token = tokens.get(w % 2);
         int ww = w;
         writers.add(Thread.ofPlatform().name("writer-" + w).start(() -> {
           for (int i = 0; i < 30; i++) {
             String id = "w" + ww + "-" + i;
             boolean keep = i % 3 == 0;
-            HttpResponse<String> r = send(base, "POST", docs, "{\"id\":\"" + id + "\",\"keep\":" + keep + "}", token);
+            HttpResponse<String> r = client.send("POST", docs, "{\"id\":\"" + id + "\",\"keep\":" + keep + "}", token);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
             if (keep) {
               matching.add(id);
@@ -232,62 +229,19 @@ class RolesProcessTest {
     throw new AssertionError(name + " did not start: " + Files.readString(dir.resolve(name + ".err")));
   }
 
-  private String login(String base) {
-    HttpResponse<String> login = send(base, "POST", "/auth/v1/login",
-        "{\"username\":\"syntrix\",\"password\":\"" + ADMIN_PASSWORD + "\"}", null);
-    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-    return ((StringValue) ((MapValue) Json.parse(login.body())).get("access_token")).value();
-  }
-
-  private BlockingQueue<MapValue> subscribe(String base, String token) throws Exception {
-    BlockingQueue<MapValue> frames = new LinkedBlockingQueue<>();
-    WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(base.replace("http", "ws") + "/realtime/ws"),
-        new WebSocket.Listener() {
-          private final StringBuilder text = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-              frames.add((MapValue) Json.parse(text.toString()));
-              text.setLength(0);
-            }
-            socket.request(1);
-            return null;
-          }
-        }).join();
-    ws.sendText("{\"id\":\"auth-init\",\"type\":\"auth\",\"payload\":{\"token\":\"" + token
-        + "\",\"database\":\"default\"}}", true).join();
-    assertThat(poll(frames).get("type")).isEqualTo(new StringValue("auth_ack"));
-    ws.sendText("{\"id\":\"s\",\"type\":\"subscribe\",\"payload\":{\"query\":{\"collection\":\"notes\","
+  /** A realtime client on the gateway, subscribed to the notes that have {@code keep == true}. */
+  private static BlockingQueue<MapValue> subscribe(ServerClient gateway, String token) throws Exception {
+    ServerClient.Realtime ws = gateway.realtime(token, "default");
+    ws.send("{\"id\":\"s\",\"type\":\"subscribe\",\"payload\":{\"query\":{\"collection\":\"notes\","
         + "\"filters\":[{\"field\":\"keep\",\"op\":\"==\",\"value\":true}]},\"includeData\":true,"
-        + "\"sendSnapshot\":false}}", true).join();
-    MapValue ack = poll(frames);
+        + "\"sendSnapshot\":false}}");
+    MapValue ack = ws.next();
     assertThat(ack.get("type")).as(ack.toString()).isEqualTo(new StringValue("subscribe_ack"));
-    return frames;
-  }
-
-  private static MapValue poll(BlockingQueue<MapValue> frames) throws InterruptedException {
-    MapValue f = frames.poll(10, TimeUnit.SECONDS);
-    assertThat(f).as("a frame within 10 s").isNotNull();
-    return f;
+    return ws.frames();
   }
 
   private HttpResponse<String> get(String url) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> send(String base, String method, String path, String body, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
